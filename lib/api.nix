@@ -1,0 +1,155 @@
+# The public functions. Each takes the same arguments (the README lists them) and is a thin
+# wrapper over `mkPythonOverrides`.
+{
+  lib,
+  pkgs,
+  resolve,
+  resolution1,
+  core,
+  defaultPython,
+  defaultIndex,
+}:
+let
+  inherit (lib) composeManyExtensions;
+
+  pythonFrom =
+    fn: python:
+    if builtins.isString python then
+      pkgs.${python}
+        or (throw "mach-nix.${fn}: `python = \"${python}\"` names no interpreter in the given pkgs; use an attribute name such as \"python3\" or \"python311\", or pass the interpreter itself (`python = pkgs.python311;`).")
+    else
+      python;
+
+  indexFrom =
+    fn: index:
+    if index == null then
+      throw "mach-nix.${fn}: no package index given. Pass `pypiIndex = <a mach-nix index directory>` to `import mach-nix { ... }` or to ${fn}; build one with `mach-nix index --out ./index -r requirements.txt` (docs/index-format.md)."
+    else
+      index;
+
+  # Everything the functions share: the interpreter, the resolution and its overrides.
+  prepare =
+    fn:
+    {
+      requirements,
+      providers ? { },
+      pre ? false,
+      python ? defaultPython,
+      pypiIndex ? defaultIndex,
+      tests ? false,
+      overridesPre ? [ ],
+      overridesPost ? [ ],
+    }:
+    let
+      py = pythonFrom fn python;
+      missing = builtins.filter (n: !(py.pkgs ? ${n})) [
+        "resolvelib"
+        "packaging"
+      ];
+      resolverPython =
+        if missing == [ ] then
+          py.withPackages (ps: [
+            ps.resolvelib
+            ps.packaging
+          ])
+        else
+          throw "mach-nix.${fn}: the resolver needs ${lib.concatStringsSep " and " missing} from ${py.name}'s package set, which lacks them; use a nixpkgs that has python3Packages.resolvelib (>= 1.0) and packaging (>= 23).";
+      resolution = resolve.resolve {
+        inherit resolverPython;
+        index = indexFrom fn pypiIndex;
+        system = pkgs.stdenv.buildPlatform.system;
+        request = resolve.mkRequest {
+          python = py;
+          inherit requirements providers pre;
+        };
+      };
+    in
+    {
+      python = py;
+      inherit resolution overridesPre overridesPost;
+      overrides = core.overridesFor { inherit resolution tests; };
+    };
+
+  # The interpreter with the resolution (and the user's overrides around it) in its package set.
+  # `self` makes py.pkgs.python see the new set too (nixpkgs manual).
+  overriddenPython =
+    ctx:
+    let
+      py = ctx.python.override (old: {
+        self = py;
+        packageOverrides = composeManyExtensions (
+          [ (old.packageOverrides or (_: _: { })) ] ++ ctx.overridesPre ++ [ ctx.overrides ] ++ ctx.overridesPost
+        );
+      });
+    in
+    py;
+in
+{
+  /**
+    The resolution of a requirements text as an attrset (docs/resolution-format.md): what
+    mach-nix pinned, for inspection and tests.
+
+    # Type
+
+    ```
+    resolution :: AttrSet -> AttrSet
+    ```
+  */
+  resolution = args: (prepare "resolution" args).resolution;
+
+  /**
+    Python overrides (`self: super: { ... }`) that make a python package set conform to the
+    requirements: the core every other function wraps.
+
+    # Inputs
+
+    `args`
+    : `{ requirements; providers ? {}; pre ? false; python ? "python3"; pypiIndex; tests ? false; }`
+
+    # Type
+
+    ```
+    mkPythonOverrides :: AttrSet -> (AttrSet -> AttrSet -> AttrSet)
+    ```
+
+    # Examples
+
+    ```nix
+    pkgs.python3.override { packageOverrides = mach-nix.mkPythonOverrides { requirements = "requests"; }; }
+    ```
+  */
+  mkPythonOverrides =
+    args:
+    let
+      ctx = prepare "mkPythonOverrides" args;
+    in
+    composeManyExtensions (ctx.overridesPre ++ [ ctx.overrides ] ++ ctx.overridesPost);
+
+  /**
+    A python environment (`python.withPackages`) holding every package of the resolution.
+
+    # Inputs
+
+    `args`
+    : `{ requirements; providers ? {}; pre ? false; python ? "python3"; pypiIndex; tests ? false; overridesPre ? []; overridesPost ? []; }`
+
+    # Type
+
+    ```
+    mkPython :: AttrSet -> Derivation
+    ```
+
+    # Examples
+
+    ```nix
+    mach-nix.mkPython { requirements = "requests[socks] >= 2.28"; }
+    ```
+  */
+  mkPython =
+    args:
+    let
+      ctx = prepare "mkPython" args;
+      py = overriddenPython ctx;
+    in
+    py.withPackages (ps: map (name: ps.${name}) (resolution1.packageNames ctx.resolution));
+}

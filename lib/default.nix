@@ -1,0 +1,38 @@
+# mach-nix's Nix library. Each concern lives in its own file; this one imports them and passes
+# each its siblings, so every dependency between files is visible here.
+{
+  pkgs,
+  python ? "python3",
+  pypiIndex ? null,
+}:
+let
+  inherit (pkgs) lib;
+
+  names = import ./names.nix { inherit lib; };
+  target = import ./target.nix { inherit lib; };
+  resolution1 = import ./resolution1.nix { inherit lib; };
+  resolve = import ./resolve.nix { inherit lib target resolution1; };
+  providers = {
+    wheel = import ./providers/wheel.nix { inherit lib pkgs; };
+    sdist = import ./providers/sdist.nix { inherit lib pkgs; };
+  };
+  buildFixes = import ../overrides { inherit lib pkgs; };
+  core = import ./overrides.nix { inherit lib providers buildFixes; };
+  api = import ./api.nix {
+    inherit
+      lib
+      pkgs
+      resolve
+      resolution1
+      core
+      ;
+    defaultPython = python;
+    defaultIndex = pypiIndex;
+  };
+in
+api
+// {
+  inherit (names) normalizeName;
+  inherit (target) targetOf;
+  inherit (resolve) mkRequest;
+}

@@ -1,0 +1,58 @@
+# The `wheel` provider: a wheel from the index, fetched by URL with its sha256 and installed by
+# nixpkgs' wheel install (`format = "wheel"`). Binary wheels get autoPatchelf, with the
+# manylinux library set as the place to find what the wheel does not bundle.
+{ lib, pkgs }:
+let
+  inherit (lib) optional optionals;
+in
+/**
+  Build one resolved package from its wheel.
+
+  # Inputs
+
+  `self`
+  : the final python package set
+
+  `pkg`
+  : the package's entry in the resolution
+
+  `dependencies`
+  : the derivations of its run-time dependencies
+
+  `tests`
+  : run the package's tests (a wheel carries none; kept for a uniform provider interface)
+
+  # Type
+
+  ```
+  wheel :: { self, pkg, dependencies, tests } -> Derivation
+  ```
+*/
+{
+  self,
+  pkg,
+  dependencies,
+  tests,
+}:
+let
+  isLinux = pkgs.stdenv.hostPlatform.isLinux;
+  binary = pkg.file.binary or false;
+in
+self.buildPythonPackage {
+  pname = pkg.name;
+  inherit (pkg) version;
+  format = "wheel";
+  src = pkgs.fetchurl {
+    inherit (pkg.file) url sha256;
+    # installer parses the store name after the hash, so it must be the real wheel filename
+    # (URLs may carry fragments or percent-encoding).
+    name = pkg.file.filename;
+  };
+  propagatedBuildInputs = dependencies;
+  nativeBuildInputs = optional (binary && isLinux) pkgs.autoPatchelfHook;
+  buildInputs = optionals (binary && isLinux) pkgs.pythonManylinuxPackages.manylinux2014;
+  doCheck = tests;
+  passthru.machNix = {
+    inherit (pkg) provider file;
+  };
+}

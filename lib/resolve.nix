@@ -1,0 +1,157 @@
+# Running the resolver: the request is written with builtins.toJSON, a derivation runs
+# `mach_nix resolve-request` offline against the pinned index, and the resolution is read back
+# with builtins.fromJSON (import-from-derivation). The derivation's only inputs are the
+# request, the index, the `resolver/` source and an interpreter with resolvelib + packaging, so
+# editing anything else in the repository never re-runs a resolution.
+{
+  lib,
+  target,
+  resolution1,
+}:
+let
+  inherit (lib) hasSuffix;
+
+  schemaVersion = 1;
+
+  # Only the Python package, without caches, so that a stray .pyc never changes the hash.
+  resolverSrc = builtins.path {
+    name = "mach-nix-resolver";
+    path = ../resolver;
+    filter =
+      path: type:
+      let
+        base = baseNameOf path;
+      in
+      !(
+        base == "__pycache__"
+        || hasSuffix ".pyc" base
+        || hasSuffix ".egg-info" base
+        || base == ".mypy_cache"
+        || base == ".pytest_cache"
+      );
+  };
+
+  readers = {
+    "1" = resolution1.read;
+  };
+
+  entry = ''
+    import sys
+    sys.path.insert(0, sys.argv.pop(1))
+    from mach_nix.cli import main
+    sys.exit(main(sys.argv[1:]))
+  '';
+in
+rec {
+  /**
+    The request v1 for a requirements text (docs/resolution-format.md).
+
+    # Inputs
+
+    `python`
+    : the interpreter the environment is for
+
+    `requirements`
+    : the text of a requirements.txt
+
+    `providers`
+    : provider preferences, `{ _default = "wheel,sdist"; numpy = "wheel"; }`
+
+    `pre`
+    : allow pre-releases everywhere
+
+    # Type
+
+    ```
+    mkRequest :: { python, requirements, providers, pre } -> AttrSet
+    ```
+  */
+  mkRequest =
+    {
+      python,
+      requirements,
+      providers ? { },
+      pre ? false,
+    }:
+    if !builtins.isString requirements then
+      throw "mach-nix: `requirements` must be the text of a requirements.txt (a string), not a ${builtins.typeOf requirements}; for a file use `requirements = builtins.readFile ./requirements.txt;`."
+    else
+      {
+        inherit schemaVersion requirements pre;
+        target = target.targetOf python;
+        providers = {
+          _default = "wheel,sdist";
+        }
+        // providers;
+      };
+
+  /**
+    The derivation whose output is the resolution JSON of `request` against `index`.
+
+    # Inputs
+
+    `resolverPython`
+    : an interpreter environment with `resolvelib` and `packaging`
+
+    `index`
+    : a mach-nix index directory (path, or a derivation/fetchTarball result)
+
+    `request`
+    : the request attrset (see `mkRequest`)
+
+    # Type
+
+    ```
+    resolverDrv :: { resolverPython, index, request } -> Derivation
+    ```
+  */
+  resolverDrv =
+    {
+      resolverPython,
+      index,
+      request,
+      system,
+    }:
+    derivation {
+      name = "mach-nix-resolution.json";
+      inherit system;
+      builder = "${resolverPython}/bin/python3";
+      args = [
+        "-B"
+        "-c"
+        entry
+        "${resolverSrc}"
+        "resolve-request"
+        (builtins.toFile "mach-nix-request.json" (builtins.toJSON request))
+        "--index"
+        "${index}"
+        "--out"
+        (builtins.placeholder "out")
+      ];
+      # Resolutions are cheap to recompute and never worth a substituter round trip.
+      preferLocalBuild = true;
+      allowSubstitutes = false;
+    };
+
+  /**
+    Resolve a request: build the resolver derivation, read and validate the resolution.
+    Throws the resolver's explanation when the requirements cannot be satisfied.
+
+    # Type
+
+    ```
+    resolve :: { resolverPython, index, request, system } -> AttrSet
+    ```
+  */
+  resolve =
+    args:
+    let
+      doc = builtins.fromJSON (builtins.readFile (resolverDrv args));
+      version = toString (doc.schemaVersion or "missing");
+    in
+    if readers ? ${version} then
+      readers.${version} doc
+    else
+      throw "mach-nix: the resolver wrote a resolution of schemaVersion ${version}, which this lib/ cannot read (it reads ${toString (builtins.attrNames readers)}). The resolver and the Nix library come from different mach-nix versions.";
+
+}
