@@ -51,6 +51,9 @@ class File:
     tags: tuple[str, ...] = ()  # wheel tags, expanded ("cp311-cp311-manylinux_2_17_x86_64"); () for sdists
     requires_python: str | None = None
     yanked: bool = False
+    #: when it was uploaded, ISO 8601 UTC as PyPI reports it ("2024-05-29T15:37:47.613Z");
+    #: lets a resolver ignore files newer than a date. None when the source does not say.
+    upload_time: str | None = None
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> File:
@@ -62,6 +65,7 @@ class File:
             tags=tuple(d.get("tags") or ()),
             requires_python=d.get("requires_python"),
             yanked=bool(d.get("yanked", False)),
+            upload_time=d.get("upload_time"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,6 +81,8 @@ class File:
             d["requires_python"] = self.requires_python
         if self.yanked:
             d["yanked"] = True
+        if self.upload_time:
+            d["upload_time"] = self.upload_time
         return d
 
     @staticmethod

@@ -1,0 +1,1117 @@
+"""`mach-nix index`: build or refresh a pinned package index (docs/index-format.md) from PyPI.
+
+Sources, per project: the JSON API page `{pypi}/pypi/NAME/json` (every release's files with
+sha256, requires_python, yanked, upload time) and, per release, the core metadata of one
+distribution for Requires-Dist / Requires-Python:
+
+1. a wheel's PEP 658 metadata file `{wheel url}.metadata` (one small GET);
+2. if that is missing, the wheel's `*.dist-info/METADATA`, read with HTTP range requests (the
+   zip's central directory, then the one member), so big wheels are not downloaded;
+3. for releases without a usable wheel, the sdist (size-capped): its PKG-INFO when that is
+   Metadata-Version >= 2.2 with Requires-Dist not `Dynamic`, else `*.egg-info/requires.txt`,
+   else a PKG-INFO from a backend that writes static metadata (non-empty Requires-Dist, no
+   egg-info), else unknown (`requires_dist: null`).
+
+From the given requirements it follows the dependency closure: every project named by a kept
+release's Requires-Dist, whatever the markers (the index is target-independent), with all
+extras (`--extras all`) or only the extras something in the closure asks for
+(`--extras requested`).
+
+Library part: `Crawler` (raises `mach_nix.errors` types, reports through a `Reporter`). CLI part:
+`configure_parser` / `run` (wired as `mach-nix index`), also `python -m mach_nix.crawler`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import email.message
+import email.parser
+import email.policy
+import hashlib
+import io
+import json
+import re
+import sys
+import tarfile
+import time
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol
+from urllib.parse import quote, unquote, urljoin, urlsplit
+
+from packaging.markers import Marker
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.version import InvalidVersion, Version
+
+from . import __version__
+from .errors import (
+    IndexFormatError,
+    MachNixError,
+    NetworkError,
+    RequirementsError,
+    UnknownPackageError,
+)
+from .http import HttpClient, HTTPNotFound
+from .index import (
+    LAYOUT,
+    SCHEMA_VERSION,
+    File,
+    Project,
+    Release,
+    project_path,
+    write_index_meta,
+    write_project,
+)
+from .names import normalize
+
+DEFAULT_PYPI = "https://pypi.org"
+DEFAULT_MAX_SDIST_MB = 20.0
+EXTRAS_MODES = ("all", "requested")
+
+
+# --------------------------------------------------------------------------- core metadata
+
+
+class MetadataError(Exception):
+    """A distribution whose metadata cannot be read (internal; becomes a warning)."""
+
+
+@dataclass(frozen=True)
+class CoreMetadata:
+    """The fields of a METADATA / PKG-INFO file the index needs."""
+
+    metadata_version: str | None
+    requires_dist: tuple[str, ...]
+    requires_python: str | None
+    dynamic: frozenset[str] = frozenset()  # lower-cased field names (Metadata-Version 2.2+)
+
+    @property
+    def static_requires_dist(self) -> bool:
+        """Requires-Dist is final: metadata 2.2+ and not declared `Dynamic` (PEP 643)."""
+        try:
+            new_enough = Version(self.metadata_version or "0") >= Version("2.2")
+        except InvalidVersion:
+            return False
+        return new_enough and "requires-dist" not in self.dynamic
+
+
+def _header_value(value: str) -> str:
+    # Folded header lines come back with their line breaks; a requirement is one line.
+    return re.sub(r"\s*\n\s*", " ", value).strip()
+
+
+def parse_core_metadata(data: bytes) -> CoreMetadata:
+    """Parse the RFC 822-style core metadata format (METADATA, PKG-INFO, `.metadata`).
+
+    Only the header block is read; the description body is ignored. Plain `email.parser`
+    rather than `packaging.metadata`, which is not in every packaging >= 23.
+    """
+    text = data.decode("utf-8", errors="replace")
+    msg: email.message.Message = email.parser.HeaderParser(policy=email.policy.compat32).parsestr(
+        text
+    )
+
+    def all_of(key: str) -> list[str]:
+        return [_header_value(str(v)) for v in (msg.get_all(key) or [])]
+
+    rp = all_of("Requires-Python")
+    mv = all_of("Metadata-Version")
+    return CoreMetadata(
+        metadata_version=mv[0] if mv else None,
+        requires_dist=tuple(v for v in all_of("Requires-Dist") if v),
+        requires_python=rp[0] if rp and rp[0] else None,
+        dynamic=frozenset(v.lower() for v in all_of("Dynamic")),
+    )
+
+
+def requires_txt_to_requires_dist(text: str) -> list[str]:
+    """Turn setuptools' `*.egg-info/requires.txt` into Requires-Dist lines.
+
+    Sections: `[extra]`, `[:marker]` and `[extra:marker]`; lines before any section are
+    unconditional.
+    """
+    out: list[str] = []
+    extra: str | None = None
+    section_marker: str | None = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            inner = line[1:-1].strip()
+            name, sep, marker = inner.partition(":")
+            extra = name.strip() or None
+            section_marker = marker.strip() or None if sep else None
+            continue
+        req, _, own_marker = line.partition(";")
+        clauses = [c.strip() for c in (own_marker, section_marker) if c and c.strip()]
+        if extra is not None:
+            clauses.append(f'extra == "{extra}"')
+        if not clauses:
+            out.append(req.strip())
+        elif len(clauses) == 1:
+            out.append(f"{req.strip()}; {clauses[0]}")
+        else:
+            out.append(f"{req.strip()}; " + " and ".join(f"({c})" for c in clauses))
+    return out
+
+
+def metadata_from_wheel(zf: zipfile.ZipFile, project: str) -> CoreMetadata:
+    """Read `<name>-<version>.dist-info/METADATA` from an open wheel."""
+    candidates = sorted(
+        n for n in zf.namelist() if re.fullmatch(r"[^/]+\.dist-info/METADATA", n) is not None
+    )
+    if not candidates:
+        raise MetadataError("the wheel has no *.dist-info/METADATA")
+    # A wheel has one .dist-info; if a broken one has more, take the project's own.
+    own = [n for n in candidates if normalize(n.split("-")[0]) == normalize(project)]
+    return parse_core_metadata(zf.read((own or candidates)[0]))
+
+
+@dataclass(frozen=True)
+class SdistMetadata:
+    requires_dist: tuple[str, ...] | None
+    requires_python: str | None
+    source: str  # "pkg-info" | "requires.txt" | "egg-info" | "pkg-info-static" | "none"
+
+
+def _sdist_members(filename: str, data: bytes) -> dict[str, bytes]:
+    """The small metadata members of an sdist (PKG-INFO files, egg-info files), by path."""
+
+    def wanted(path: str) -> bool:
+        parts = path.split("/")
+        if len(parts) == 2:
+            return parts[1] == "PKG-INFO"
+        if len(parts) == 3 and parts[1].endswith(".egg-info"):
+            return parts[2] in ("PKG-INFO", "requires.txt")
+        if len(parts) == 4 and parts[1] == "src" and parts[2].endswith(".egg-info"):
+            return parts[3] in ("PKG-INFO", "requires.txt")
+        return False
+
+    found: dict[str, bytes] = {}
+    lower = filename.lower()
+    try:
+        if lower.endswith(".zip"):
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                for name in zf.namelist():
+                    if wanted(name):
+                        found[name] = zf.read(name)
+        else:
+            with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tf:
+                for member in tf:
+                    if member.isfile() and wanted(member.name.lstrip("./")):
+                        fobj = tf.extractfile(member)
+                        if fobj is not None:
+                            found[member.name.lstrip("./")] = fobj.read()
+    except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
+        raise MetadataError(f"the archive cannot be read: {e}") from None
+    return found
+
+
+def metadata_from_sdist(filename: str, data: bytes) -> SdistMetadata:
+    """Requires-Dist of an sdist, or None when it cannot be known without building it."""
+    members = _sdist_members(filename, data)
+    pkg_infos = sorted(p for p in members if p.count("/") == 1)
+    pkg_info = parse_core_metadata(members[pkg_infos[0]]) if pkg_infos else None
+    rp = pkg_info.requires_python if pkg_info else None
+    if pkg_info is not None and pkg_info.static_requires_dist:
+        return SdistMetadata(pkg_info.requires_dist, rp, "pkg-info")
+    egg_dirs = sorted({p.rsplit("/", 1)[0] for p in members if ".egg-info/" in p})
+    if egg_dirs:
+        # setuptools writes requires.txt only when there is something to require, so an
+        # egg-info without one means "no dependencies".
+        req_txt = members.get(f"{egg_dirs[0]}/requires.txt")
+        if req_txt is None:
+            return SdistMetadata((), rp, "egg-info")
+        lines = requires_txt_to_requires_dist(req_txt.decode("utf-8", errors="replace"))
+        return SdistMetadata(tuple(lines), rp, "requires.txt")
+    if pkg_info is not None and pkg_info.requires_dist:
+        # No setuptools egg-info but Requires-Dist filled in: flit, poetry, hatch and pdm
+        # write static metadata even under Metadata-Version 2.1.
+        return SdistMetadata(pkg_info.requires_dist, rp, "pkg-info-static")
+    return SdistMetadata(None, rp, "none")
+
+
+class _RangeReader(io.RawIOBase):
+    """A read-only, seekable view of a remote file, fetched in blocks by HTTP range requests.
+
+    Enough for `zipfile.ZipFile`, which reads the end of the archive (central directory) and
+    then one member, so reading a wheel's METADATA costs two or three small requests.
+    """
+
+    BLOCK = 64 * 1024
+
+    def __init__(self, client: HttpClient, url: str) -> None:
+        super().__init__()
+        self._client = client
+        self._url = url
+        self._chunks: list[tuple[int, bytes]] = []
+        self._pos = 0
+        resp = client.get_range(url, -self.BLOCK)
+        cr = resp.content_range() if resp.status == 206 else None
+        if cr is None:  # the server ignored the range: we have the whole file
+            self._size = len(resp.body)
+            self._chunks.append((0, resp.body))
+        else:
+            first, _, total = cr
+            self._size = total if total is not None else first + len(resp.body)
+            self._chunks.append((first, resp.body))
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, base + offset)
+        return self._pos
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        n = min(len(view), self._size - self._pos)
+        if n <= 0:
+            return 0
+        data = self._read_at(self._pos, n)
+        view[: len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+    def _read_at(self, pos: int, n: int) -> bytes:
+        for start, chunk in self._chunks:
+            if start <= pos and pos + n <= start + len(chunk):
+                return chunk[pos - start : pos - start + n]
+        end = min(self._size, pos + max(n, self.BLOCK)) - 1
+        resp = self._client.get_range(self._url, pos, end)
+        cr = resp.content_range() if resp.status == 206 else None
+        start = 0 if cr is None else cr[0]
+        self._chunks.append((start, resp.body))
+        if not (start <= pos and pos + n <= start + len(resp.body)):
+            raise MetadataError(f"the server answered a range request for {self._url} wrongly")
+        return resp.body[pos - start : pos - start + n]
+
+
+# --------------------------------------------------------------------------- release selection
+
+
+@dataclass(frozen=True)
+class Dist:
+    """A distribution file as the JSON API describes it, with what only the crawler needs."""
+
+    file: File
+    size: int | None = None
+    metadata_sha256: str | None = None  # PEP 714 `core-metadata` hash, when announced
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A release picked for the index, before its metadata is known."""
+
+    version: str
+    dists: tuple[Dist, ...]
+
+    @property
+    def files(self) -> tuple[File, ...]:
+        return tuple(sorted((d.file for d in self.dists), key=lambda f: f.filename))
+
+    @property
+    def yanked(self) -> bool:
+        return all(d.file.yanked for d in self.dists)
+
+    @property
+    def file_requires_python(self) -> str | None:
+        """Requires-Python as the JSON API reports it per file (first one, by filename)."""
+        for f in self.files:
+            if f.requires_python:
+                return f.requires_python
+        return None
+
+
+_SDIST_SUFFIXES = (".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz", ".tar")
+
+
+PYPI_FILES = "https://files.pythonhosted.org/packages"
+
+
+def file_url(d: Mapping[str, Any], base_url: str, *, warehouse: bool) -> str:
+    """The absolute URL of a file entry of the JSON API.
+
+    Relative URLs are resolved against the page they came from. For PyPI itself
+    (`warehouse`), a URL whose path is Warehouse's storage path (derived from the file's
+    blake2b digest) is written as the canonical files.pythonhosted.org URL, whatever host or
+    mirror served the page, so the index works wherever PyPI's file host is reachable.
+    """
+    url = urljoin(base_url, str(d["url"]))
+    b2 = (d.get("digests") or {}).get("blake2b_256")
+    filename = str(d.get("filename", ""))
+    if warehouse and isinstance(b2, str) and len(b2) == 64:
+        storage = f"{b2[:2]}/{b2[2:4]}/{b2[4:]}/{filename}"
+        if unquote(urlsplit(url).path).endswith("/" + storage):
+            return f"{PYPI_FILES}/{b2[:2]}/{b2[2:4]}/{b2[4:]}/{quote(filename)}"
+    return url
+
+
+def dist_from_json(
+    d: Mapping[str, Any], base_url: str = "", *, warehouse: bool = False
+) -> Dist | None:
+    """One entry of the JSON API's file list, or None for kinds the index does not keep
+    (eggs, wininst/msi installers, files without a sha256)."""
+    filename = str(d.get("filename", ""))
+    sha256 = (d.get("digests") or {}).get("sha256")
+    if not filename or not sha256 or not d.get("url"):
+        return None
+    packagetype = d.get("packagetype")
+    tags: tuple[str, ...] = ()
+    if packagetype == "bdist_wheel" and filename.endswith(".whl"):
+        kind = "wheel"
+        tags = File.wheel_tags(filename)
+        if not tags:
+            return None  # an unparseable wheel name: no installer would take it
+    elif packagetype == "sdist" and filename.lower().endswith(_SDIST_SUFFIXES):
+        kind = "sdist"
+    else:
+        return None
+    core = d.get("core-metadata", d.get("data-dist-info-metadata"))
+    meta_sha = core.get("sha256") if isinstance(core, dict) else None
+    size = d.get("size")
+    return Dist(
+        file=File(
+            filename=filename,
+            url=file_url(d, base_url, warehouse=warehouse),
+            sha256=str(sha256),
+            kind=kind,
+            tags=tags,
+            requires_python=d.get("requires_python") or None,
+            yanked=bool(d.get("yanked", False)),
+            upload_time=d.get("upload_time_iso_8601") or d.get("upload_time") or None,
+        ),
+        size=size if isinstance(size, int) else None,
+        metadata_sha256=str(meta_sha) if meta_sha else None,
+    )
+
+
+def select_releases(
+    releases: Mapping[str, Sequence[Mapping[str, Any]]],
+    max_releases: int | None,
+    *,
+    base_url: str = "",
+    warehouse: bool = False,
+) -> list[Candidate]:
+    """The releases to keep, newest first.
+
+    Dropped always: versions that are not PEP 440, and releases with no wheel or sdist. With
+    `max_releases` N: the newest N final releases that are not yanked, plus yanked releases
+    and pre-releases newer than the oldest of those (a project with no final release keeps its
+    newest N pre-releases).
+    """
+    found: list[tuple[Version, Candidate]] = []
+    for version, files in releases.items():
+        try:
+            v = Version(version)
+        except InvalidVersion:
+            continue
+        converted = (dist_from_json(f, base_url, warehouse=warehouse) for f in files)
+        dists = tuple(d for d in converted if d is not None)
+        if dists:
+            found.append((v, Candidate(version, dists)))
+    found.sort(key=lambda vc: (vc[0], vc[1].version), reverse=True)
+    if max_releases is None:
+        return [c for _, c in found]
+    finals = [v for v, c in found if not v.is_prerelease and not c.yanked]
+    if not finals:
+        return [c for _, c in found][:max_releases]
+    kept_finals = finals[:max_releases]
+    oldest = kept_finals[-1]
+    return [c for v, c in found if v >= oldest and (v in kept_finals or c.yanked or v.is_prerelease)]
+
+
+# --------------------------------------------------------------------------- closure
+
+
+def _marker_value(marker: Marker, extra: str) -> bool | None:
+    """Evaluate a marker for `extra`, with every other variable unknown (Kleene logic):
+    False only when no target could make it true."""
+
+    def atom(item: tuple[Any, Any, Any]) -> bool | None:
+        lhs, op, rhs = item
+        lv, rv = type(lhs).__name__ == "Variable", type(rhs).__name__ == "Variable"
+        if lv and lhs.value == "extra" and not rv:
+            other = rhs.value
+        elif rv and rhs.value == "extra" and not lv:
+            other = lhs.value
+        else:
+            return None
+        same = normalize(str(other)) == normalize(extra)
+        if op.value == "==":
+            return same
+        if op.value == "!=":
+            return not same
+        return None
+
+    def group(items: Sequence[Any]) -> bool | None:
+        ors: list[bool | None] = []
+        ands: list[bool | None] = []
+        for item in items:
+            if item == "or":
+                ors.append(_and(ands))
+                ands = []
+            elif item == "and":
+                continue
+            elif isinstance(item, list):
+                ands.append(group(item))
+            else:
+                ands.append(atom(item))
+        ors.append(_and(ands))
+        return _or(ors)
+
+    return group(marker._markers)
+
+
+def _and(values: Sequence[bool | None]) -> bool | None:
+    if any(v is False for v in values):
+        return False
+    return True if all(v is True for v in values) else None
+
+
+def _or(values: Sequence[bool | None]) -> bool | None:
+    if any(v is True for v in values):
+        return True
+    return False if all(v is False for v in values) else None
+
+
+def requirement_applies(req: Requirement, extras: Iterable[str] | None) -> bool:
+    """Whether a Requires-Dist entry can be needed when the project is asked for with `extras`
+    (None: any extras), on some target."""
+    if req.marker is None or extras is None:
+        return True
+    return any(_marker_value(req.marker, e) is not False for e in ("", *extras))
+
+
+# --------------------------------------------------------------------------- crawler
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    pypi_url: str = DEFAULT_PYPI
+    max_releases: int | None = None
+    jobs: int = 8
+    extras: str = "all"  # "all" | "requested"
+    follow_deps: bool = True
+    max_sdist_bytes: int = int(DEFAULT_MAX_SDIST_MB * 1024 * 1024)
+    reuse: bool = True  # take requires_dist from the existing index when the files are unchanged
+    prune: bool = True  # delete project files the closure no longer reaches
+
+
+@dataclass
+class Progress:
+    projects_done: int = 0
+    projects_known: int = 0
+    metadata_done: int = 0
+    metadata_total: int = 0
+    metadata_reused: int = 0
+    retries: int = 0
+    warnings: int = 0
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    projects: tuple[str, ...]
+    releases: int
+    unknown_requires_dist: int
+    missing: Mapping[str, str]  # project not on PyPI -> a project that requires it
+    progress: Progress
+    seconds: float
+
+
+class Reporter(Protocol):
+    def progress(self, progress: Progress) -> None: ...
+
+    def warning(self, message: str) -> None: ...
+
+
+class NullReporter:
+    def progress(self, progress: Progress) -> None:
+        pass
+
+    def warning(self, message: str) -> None:
+        pass
+
+
+@dataclass
+class _ProjectState:
+    name: str
+    candidates: list[Candidate] = field(default_factory=list)
+    releases: dict[str, Release] = field(default_factory=dict)
+    pending: int = 0
+    project: Project | None = None  # set when written
+
+
+@dataclass(frozen=True)
+class _MetaResult:
+    requires_dist: tuple[str, ...] | None
+    requires_python: str | None
+    problems: tuple[str, ...] = ()
+
+
+class Crawler:
+    """Builds an index directory. One instance per crawl; not reentrant."""
+
+    def __init__(
+        self, client: HttpClient, options: CrawlOptions, reporter: Reporter | None = None
+    ) -> None:
+        self.client = client
+        self.options = options
+        self.reporter: Reporter = reporter or NullReporter()
+        self.progress = Progress()
+
+    # ---- public
+
+    def crawl(self, out: Path, roots: Sequence[Requirement]) -> CrawlResult:
+        started = time.monotonic()
+        self._out = out
+        self._states: dict[str, _ProjectState] = {}
+        self._requested: dict[str, set[str]] = {}
+        self._parent: dict[str, str | None] = {}
+        self._missing: dict[str, str] = {}
+        self._root_names = {normalize(r.name) for r in roots}
+        self._pool = ThreadPoolExecutor(max_workers=max(1, self.options.jobs))
+        self._pending: dict[Future[Any], tuple[str, str, Any]] = {}
+        try:
+            for req in roots:
+                self._want(normalize(req.name), set(req.extras), parent=None)
+            self._loop()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        written = sorted(n for n, s in self._states.items() if s.project is not None)
+        if self.options.prune:
+            self._prune(set(written))
+        write_index_meta(
+            out,
+            {
+                "generator": f"mach-nix {__version__}",
+                "source": self.options.pypi_url,
+                "roots": sorted({str(_strip_marker(r)) for r in roots}),
+                "maxReleases": self.options.max_releases,
+                "extras": self.options.extras,
+                "followDeps": self.options.follow_deps,
+            },
+        )
+        self.reporter.progress(self.progress)
+        projects = [s.project for s in self._states.values() if s.project is not None]
+        return CrawlResult(
+            projects=tuple(written),
+            releases=sum(len(p.releases) for p in projects),
+            unknown_requires_dist=sum(
+                1 for p in projects for r in p.releases if r.requires_dist is None
+            ),
+            missing=dict(sorted(self._missing.items())),
+            progress=self.progress,
+            seconds=time.monotonic() - started,
+        )
+
+    # ---- scheduling (main thread only)
+
+    def _submit(self, kind: str, name: str, payload: Any) -> None:
+        fut: Future[Any]
+        if kind == "project":
+            fut = self._pool.submit(self._fetch_project, name)
+        else:
+            fut = self._pool.submit(self._fetch_metadata, name, payload)
+        self._pending[fut] = (kind, name, payload)
+
+    def _loop(self) -> None:
+        last_report = 0.0
+        while self._pending:
+            done, _ = wait(list(self._pending), timeout=0.5, return_when=FIRST_COMPLETED)
+            for fut in sorted(done, key=lambda f: self._pending[f][1]):
+                kind, name, payload = self._pending.pop(fut)
+                result = fut.result()  # re-raises NetworkError & co. from the worker
+                if kind == "project":
+                    self._on_project(name, result)
+                else:
+                    self._on_metadata(name, payload, result)
+            now = time.monotonic()
+            if now - last_report >= 0.2:
+                self.reporter.progress(self.progress)
+                last_report = now
+
+    def _want(self, name: str, extras: set[str], parent: str | None) -> None:
+        requested = self._requested.setdefault(name, set())
+        new_extras = extras - requested
+        requested |= extras
+        if name in self._states or name in self._missing:
+            state = self._states.get(name)
+            if new_extras and state is not None and state.project is not None:
+                self._follow(state.project)
+            return
+        self._states[name] = _ProjectState(name)
+        self._parent[name] = parent
+        self.progress.projects_known += 1
+        self._submit("project", name, None)
+
+    def _on_project(self, name: str, page: tuple[str, Mapping[str, Any]] | None) -> None:
+        if page is None:
+            del self._states[name]
+            self.progress.projects_known -= 1
+            parent = self._parent.get(name)
+            if parent is None:
+                raise UnknownPackageError(
+                    f"{name} is not on {self.options.pypi_url} "
+                    f"({self._project_url(name)} answers 404). Check the spelling of the "
+                    "requirement, or that --pypi-url points at the right index."
+                )
+            self._missing[name] = parent
+            self._warn(f"{name} (required by {parent}) is not on PyPI; left out of the index.")
+            return
+        state = self._states[name]
+        page_url, data = page
+        state.candidates = select_releases(
+            data.get("releases") or {},
+            self.options.max_releases,
+            base_url=page_url,
+            warehouse=urlsplit(self.options.pypi_url).hostname == "pypi.org",
+        )
+        old = self._existing(name) if self.options.reuse else None
+        for cand in state.candidates:
+            reused = self._reuse(old, cand)
+            if reused is not None:
+                state.releases[cand.version] = reused
+                self.progress.metadata_reused += 1
+                continue
+            state.pending += 1
+            self.progress.metadata_total += 1
+            self._submit("metadata", name, cand)
+        if state.pending == 0:
+            self._finish(state)
+
+    def _on_metadata(self, name: str, cand: Candidate, result: _MetaResult) -> None:
+        state = self._states[name]
+        for problem in result.problems:
+            self._warn(f"{name} {cand.version}: {problem}")
+        if result.requires_dist is None:
+            self._warn(
+                f"{name} {cand.version}: requirements unknown (no readable wheel metadata and "
+                "no static sdist metadata); recorded as requires_dist null."
+            )
+        state.releases[cand.version] = Release(
+            version=cand.version,
+            requires_dist=result.requires_dist,
+            requires_python=result.requires_python or cand.file_requires_python,
+            files=cand.files,
+        )
+        state.pending -= 1
+        self.progress.metadata_done += 1
+        if state.pending == 0:
+            self._finish(state)
+
+    def _finish(self, state: _ProjectState) -> None:
+        project = Project(name=state.name, releases=tuple(state.releases.values()))
+        write_project(self._out, project)
+        state.project = Project.from_dict(project.to_dict())  # sorted, as a reader sees it
+        self.progress.projects_done += 1
+        self._follow(state.project)
+
+    def _follow(self, project: Project) -> None:
+        if not self.options.follow_deps:
+            return
+        extras: set[str] | None = None
+        if self.options.extras == "requested":
+            extras = self._requested.get(project.name, set())
+        for release in project.releases:
+            for line in release.requires_dist or ():
+                try:
+                    req = Requirement(line)
+                except InvalidRequirement:
+                    continue  # old, non-PEP 508 metadata; kept verbatim, not followed
+                if requirement_applies(req, extras):
+                    self._want(normalize(req.name), set(req.extras), parent=project.name)
+
+    def _warn(self, message: str) -> None:
+        self.progress.warnings += 1
+        self.reporter.warning(message)
+
+    # ---- existing index
+
+    def _existing(self, name: str) -> Project | None:
+        path = project_path(self._out, name)
+        try:
+            return Project.from_dict(json.loads(path.read_bytes()), source=str(path))
+        except (OSError, ValueError, KeyError, TypeError, IndexFormatError):
+            return None
+
+    @staticmethod
+    def _reuse(old: Project | None, cand: Candidate) -> Release | None:
+        if old is None:
+            return None
+        for rel in old.releases:
+            if rel.version == cand.version:
+                if rel.requires_dist is None:
+                    return None
+                before = sorted((f.filename, f.sha256) for f in rel.files)
+                now = sorted((f.filename, f.sha256) for f in cand.files)
+                if before != now:
+                    return None
+                return Release(
+                    version=cand.version,
+                    requires_dist=rel.requires_dist,
+                    requires_python=rel.requires_python or cand.file_requires_python,
+                    files=cand.files,
+                )
+        return None
+
+    def _prune(self, keep: set[str]) -> None:
+        projects = self._out / "projects"
+        if not projects.is_dir():
+            return
+        for shard_dir in sorted(projects.iterdir()):
+            if not shard_dir.is_dir():
+                continue
+            for f in sorted(shard_dir.iterdir()):
+                stale_tmp = f.name.startswith(".") and f.name.endswith(".tmp")
+                if stale_tmp or (f.suffix == ".json" and f.stem not in keep):
+                    f.unlink()
+            if not any(shard_dir.iterdir()):
+                shard_dir.rmdir()
+
+    # ---- network (worker threads)
+
+    def _project_url(self, name: str) -> str:
+        return f"{self.options.pypi_url.rstrip('/')}/pypi/{name}/json"
+
+    def _fetch_project(self, name: str) -> tuple[str, Mapping[str, Any]] | None:
+        """(URL after redirects, JSON page), or None when the project does not exist."""
+        url = self._project_url(name)
+        try:
+            resp = self.client.get(url, headers={"Accept": "application/json"}, compressed=True)
+        except HTTPNotFound:
+            return None
+        try:
+            data = json.loads(resp.body)
+        except ValueError as e:
+            raise NetworkError(
+                f"{url} answered with something that is not JSON ({e}). Check that --pypi-url "
+                "points at a PyPI-compatible server with the JSON API."
+            ) from None
+        if not isinstance(data, dict):
+            raise NetworkError(f"{url} answered with JSON that is not a project page.")
+        return resp.url, data
+
+    def _fetch_metadata(self, name: str, cand: Candidate) -> _MetaResult:
+        problems: list[str] = []
+        wheels = sorted(
+            (d for d in cand.dists if d.file.kind == "wheel"), key=_wheel_preference
+        )
+        for dist in wheels[:3]:
+            try:
+                md = self._wheel_metadata(name, dist, problems)
+            except HTTPNotFound:
+                problems.append(f"{dist.file.filename} is gone from the file host (404)")
+                continue
+            except MetadataError as e:
+                problems.append(f"{dist.file.filename}: {e}")
+                continue
+            return _MetaResult(md.requires_dist, md.requires_python, tuple(problems))
+        sdists = sorted((d for d in cand.dists if d.file.kind == "sdist"), key=_sdist_preference)
+        for dist in sdists[:1]:
+            if dist.size is not None and dist.size > self.options.max_sdist_bytes:
+                problems.append(
+                    f"{dist.file.filename} is {dist.size / 1e6:.0f} MB, over --max-sdist-size; "
+                    "not downloaded"
+                )
+                continue
+            try:
+                body = self.client.get(dist.file.url).body
+                if hashlib.sha256(body).hexdigest() != dist.file.sha256:
+                    raise MetadataError("its sha256 does not match the JSON API's")
+                sm = metadata_from_sdist(dist.file.filename, body)
+            except HTTPNotFound:
+                problems.append(f"{dist.file.filename} is gone from the file host (404)")
+                continue
+            except MetadataError as e:
+                problems.append(f"{dist.file.filename}: {e}")
+                continue
+            return _MetaResult(sm.requires_dist, sm.requires_python, tuple(problems))
+        return _MetaResult(None, None, tuple(problems))
+
+    def _wheel_metadata(self, name: str, dist: Dist, problems: list[str]) -> CoreMetadata:
+        url = dist.file.url
+        try:
+            body = self.client.get(url + ".metadata").body
+        except HTTPNotFound:
+            pass
+        else:
+            if dist.metadata_sha256 is None or (
+                hashlib.sha256(body).hexdigest() == dist.metadata_sha256
+            ):
+                return parse_core_metadata(body)
+            problems.append(
+                f"{dist.file.filename}.metadata does not match its announced sha256; "
+                "reading the wheel instead"
+            )
+        try:
+            with zipfile.ZipFile(_RangeReader(self.client, url)) as zf:
+                return metadata_from_wheel(zf, name)
+        except (zipfile.BadZipFile, EOFError, ValueError) as e:
+            raise MetadataError(f"not a readable wheel ({e})") from None
+
+
+def _wheel_preference(d: Dist) -> tuple[int, int, str]:
+    # Announced metadata first (hash-checked, certainly there), then pure wheels (the metadata
+    # every platform sees), then by name for determinism.
+    pure = any(t.endswith("-none-any") for t in d.file.tags)
+    return (d.metadata_sha256 is None, not pure, d.file.filename)
+
+
+def _sdist_preference(d: Dist) -> tuple[int, str]:
+    return (0 if d.file.filename.endswith(".tar.gz") else 1, d.file.filename)
+
+
+def _strip_marker(req: Requirement) -> Requirement:
+    r = Requirement(str(req))
+    r.marker = None
+    r.name = normalize(r.name)
+    return r
+
+
+# --------------------------------------------------------------------------- requirements input
+
+
+def read_requirement_lines(path: Path, _seen: frozenset[Path] = frozenset()) -> list[Requirement]:
+    """The requirements of a requirements.txt, for choosing what to crawl: names and extras
+    matter, pip options are skipped, `-r` includes are followed."""
+    path = path.resolve()
+    if path in _seen:
+        return []
+    try:
+        text = path.read_text()
+    except OSError as e:
+        raise RequirementsError(f"{path} cannot be read: {e.strerror or e}.") from None
+    out: list[Requirement] = []
+    for lineno, line in enumerate(_logical_lines(text), start=1):
+        m = re.match(r"(?:-r|--requirement)(?:\s+|=)(\S+)$", line)
+        if m:
+            out += read_requirement_lines(path.parent / m.group(1), _seen | {path})
+            continue
+        if line.startswith("-"):
+            continue  # -c, -e, --index-url, --hash ... do not name projects to crawl
+        spec = re.split(r"\s+--", line, maxsplit=1)[0]  # per-requirement options
+        try:
+            out.append(Requirement(spec))
+        except InvalidRequirement as e:
+            raise RequirementsError(
+                f"{path}, requirement {lineno}: {spec!r} is not a valid requirement ({e})."
+            ) from None
+    return out
+
+
+def _logical_lines(text: str) -> Iterable[str]:
+    buf = ""
+    for raw in text.splitlines():
+        line = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
+        if line.endswith("\\"):
+            buf += line[:-1] + " "
+            continue
+        line = (buf + line).strip()
+        buf = ""
+        if line:
+            yield line
+    if buf.strip():
+        yield buf.strip()
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+class ConsoleReporter:
+    """Progress on a terminal: one line redrawn in place on a tty, a plain line every few
+    seconds otherwise."""
+
+    def __init__(self, stream: IO[str], *, interval: float = 5.0, quiet: bool = False) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.interval = interval
+        self.quiet = quiet
+        self._last = 0.0
+        self._drawn = False
+
+    @staticmethod
+    def line(p: Progress) -> str:
+        s = (
+            f"projects {p.projects_done}/{p.projects_known}, "
+            f"metadata {p.metadata_done}/{p.metadata_total}"
+        )
+        if p.metadata_reused:
+            s += f" (+{p.metadata_reused} reused)"
+        if p.retries:
+            s += f", retries {p.retries}"
+        if p.warnings:
+            s += f", warnings {p.warnings}"
+        return s
+
+    def progress(self, progress: Progress) -> None:
+        if self.quiet:
+            return
+        if self.tty:
+            self.stream.write("\r\x1b[K" + self.line(progress))
+            self._drawn = True
+            self.stream.flush()
+            return
+        now = time.monotonic()
+        if now - self._last >= self.interval:
+            self._last = now
+            self.stream.write(self.line(progress) + "\n")
+            self.stream.flush()
+
+    def warning(self, message: str) -> None:
+        self._clear()
+        self.stream.write(f"warning: {message}\n")
+        self.stream.flush()
+
+    def finish(self, message: str) -> None:
+        self._clear()
+        self.stream.write(message + "\n")
+        self.stream.flush()
+
+    def _clear(self) -> None:
+        if self._drawn:
+            self.stream.write("\r\x1b[K")
+            self._drawn = False
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return n
+
+
+def configure_parser(p: argparse.ArgumentParser) -> None:
+    """Arguments of `mach-nix index`."""
+    p.description = (
+        "Build or refresh a pinned package index (docs/index-format.md) from PyPI: the given "
+        "requirements and everything their kept releases require."
+    )
+    p.add_argument("--out", "-o", type=Path, required=True, metavar="DIR", help="index directory")
+    p.add_argument(
+        "-r", "--requirement", dest="requirement_files", action="append", type=Path, default=[],
+        metavar="FILE", help="crawl the requirements of a requirements.txt (repeatable)",
+    )
+    p.add_argument(
+        "names", nargs="*", metavar="NAME",
+        help="requirements to crawl, e.g. requests 'requests[socks]'. With neither NAME nor -r, "
+        "the roots recorded in DIR/index.json are crawled again (a refresh).",
+    )
+    p.add_argument("--pypi-url", default=DEFAULT_PYPI, help=f"PyPI base URL (default {DEFAULT_PYPI})")
+    p.add_argument(
+        "--max-releases", type=_positive_int, default=None, metavar="N",
+        help="keep the newest N final releases per project (plus newer pre-releases and yanked "
+        "ones); default: all",
+    )
+    p.add_argument("--jobs", "-j", type=_positive_int, default=8, metavar="N",
+                   help="parallel downloads (default 8)")
+    p.add_argument(
+        "--extras", choices=EXTRAS_MODES, default="all",
+        help="follow the dependencies of all extras (default), or only of extras that some "
+        "requirement in the closure asks for",
+    )
+    p.add_argument("--no-deps", dest="follow_deps", action="store_false",
+                   help="index only the named projects, not their dependencies")
+    p.add_argument(
+        "--max-sdist-size", type=float, default=DEFAULT_MAX_SDIST_MB, metavar="MB",
+        help="largest sdist downloaded to read metadata from (default %(default)s)",
+    )
+    p.add_argument("--refresh", dest="reuse", action="store_false",
+                   help="fetch every release's metadata again instead of reusing DIR's")
+    p.add_argument("--no-prune", dest="prune", action="store_false",
+                   help="keep project files in DIR that this crawl does not reach")
+    p.add_argument("--retries", type=int, default=4, metavar="N",
+                   help="retries of a failing download (default 4)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="network timeout per request (default 30)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress display")
+
+
+def _roots(args: argparse.Namespace) -> list[Requirement]:
+    roots: list[Requirement] = []
+    for path in args.requirement_files:
+        roots += read_requirement_lines(path)
+    for name in args.names:
+        try:
+            roots.append(Requirement(name))
+        except InvalidRequirement as e:
+            raise RequirementsError(f"{name!r} is not a valid requirement ({e}).") from None
+    if roots or args.requirement_files:
+        return roots
+    meta_path = Path(args.out) / "index.json"
+    try:
+        meta = json.loads(meta_path.read_text())
+        if meta.get("schemaVersion") != SCHEMA_VERSION or meta.get("layout") != LAYOUT:
+            raise ValueError("another schema version")
+        return [Requirement(r) for r in meta["roots"]]
+    except (OSError, ValueError, KeyError, TypeError, InvalidRequirement):
+        raise RequirementsError(
+            "Nothing to index: give project names or -r requirements.txt (or --out an existing "
+            "index of this schema version, to refresh its recorded roots)."
+        ) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    """`mach-nix index`. Returns the exit code; messages go to stderr."""
+    reporter = ConsoleReporter(sys.stderr, quiet=args.quiet)
+    options = CrawlOptions(
+        pypi_url=args.pypi_url.rstrip("/"),
+        max_releases=args.max_releases,
+        jobs=args.jobs,
+        extras=args.extras,
+        follow_deps=args.follow_deps,
+        max_sdist_bytes=int(args.max_sdist_size * 1024 * 1024),
+        reuse=args.reuse,
+        prune=args.prune,
+    )
+    crawler = Crawler(HttpClient(timeout=args.timeout, retries=max(0, args.retries)), options,
+                      reporter)
+
+    def on_retry(url: str, reason: str, delay: float) -> None:
+        crawler.progress.retries += 1
+
+    crawler.client.on_retry = on_retry
+    try:
+        roots = _roots(args)
+        result = crawler.crawl(Path(args.out), roots)
+    except MachNixError as e:
+        reporter.finish(f"mach-nix index: {e}")
+        return 1
+    except KeyboardInterrupt:
+        reporter.finish("mach-nix index: interrupted; project files written so far are kept.")
+        return 130
+    summary = (
+        f"indexed {len(result.projects)} projects, {result.releases} releases into {args.out} "
+        f"in {result.seconds:.1f}s ({result.progress.metadata_done} metadata fetched, "
+        f"{result.progress.metadata_reused} reused"
+    )
+    if result.unknown_requires_dist:
+        summary += f", {result.unknown_requires_dist} releases with unknown requirements"
+    if result.missing:
+        summary += f", not on PyPI: {', '.join(result.missing)}"
+    reporter.finish(summary + ")")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mach-nix index")
+    configure_parser(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
