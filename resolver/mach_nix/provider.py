@@ -1,0 +1,350 @@
+"""The resolvelib provider: candidates from the pinned index, for one target.
+
+Identifiers are a normalized project name (`requests`) or a name with one extra
+(`requests[socks]`). A candidate of `requests[socks]` depends on `requests==<its version>` plus
+the requirements the extra adds, so the base package and all its extras always agree on one
+version (the scheme pip and resolvelib's own examples use).
+
+Works with resolvelib 1.0.x (what nixpkgs ships) and 1.1+/1.2.x, and packaging 23 to 26: only
+methods and arguments common to all of them are used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from packaging.markers import Marker
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.tags import parse_tag
+from packaging.utils import NormalizedName
+from packaging.version import InvalidVersion, Version
+from resolvelib import AbstractProvider
+
+from .formats import ProviderConfig
+from .index import File, Index, Release
+from .names import normalize
+from .target import Target
+
+if TYPE_CHECKING:
+    from resolvelib.structs import RequirementInformation
+
+_SDIST_SUFFIXES = (".tar.gz", ".zip")
+
+
+def identifier(name: str, extra: str | None) -> str:
+    return f"{name}[{extra}]" if extra else name
+
+
+def split_identifier(ident: str) -> tuple[NormalizedName, NormalizedName | None]:
+    name, sep, extra = ident.partition("[")
+    return NormalizedName(name), (NormalizedName(extra[:-1]) if sep else None)
+
+
+@dataclass(frozen=True)
+class Req:
+    """A requirement on one identifier: a project, or a project with one extra."""
+
+    name: NormalizedName
+    extra: NormalizedName | None
+    specifier: SpecifierSet
+    #: How a person would write it, for messages: "urllib3<3,>=1.21.1".
+    text: str = field(compare=False)
+
+    @property
+    def identifier(self) -> str:
+        return identifier(self.name, self.extra)
+
+    @property
+    def pinned(self) -> bool:
+        """`==X` or `===X` without a wildcard: PEP 592 lets such a requirement pick yanked files."""
+        return any(s.operator in ("==", "===") and not s.version.endswith(".*")
+                   for s in self.specifier)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def split_requirement(req: Requirement) -> list[Req]:
+    """`foo[a,b]>=1` -> requirements on `foo[a]>=1` and `foo[b]>=1` (`foo>=1` with no extras).
+
+    Markers are not looked at here: the caller evaluates them first.
+    """
+    name = normalize(req.name)
+    spec = SpecifierSet(str(req.specifier))
+    extras = sorted({normalize(e) for e in req.extras})
+    if not extras:
+        return [Req(name, None, spec, f"{name}{spec}")]
+    return [Req(name, extra, spec, f"{name}[{extra}]{spec}") for extra in extras]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One version of a project (or of a project with one extra), with the file it would use."""
+
+    name: NormalizedName
+    extra: NormalizedName | None
+    version: Version
+    release: Release = field(compare=False, repr=False)
+    provider: str = field(compare=False)
+    file: File = field(compare=False, repr=False)
+
+    @property
+    def identifier(self) -> str:
+        return identifier(self.name, self.extra)
+
+    @property
+    def binary(self) -> bool:
+        """A wheel with any platform tag other than `any` (lib/ then patches its binaries)."""
+        if self.file.kind != "wheel":
+            return False
+        tag_strings = self.file.tags or File.wheel_tags(self.file.filename)
+        return any(t.platform != "any" for s in tag_strings for t in parse_tag(s))
+
+    def __str__(self) -> str:
+        return f"{self.identifier} {self.release.version}"
+
+
+@dataclass(frozen=True)
+class _Option:
+    """A usable release of a project, before it becomes a candidate of some identifier."""
+
+    version: Version
+    release: Release
+    provider: str
+    file: File
+    yanked: bool  # only yanked files fit: usable only when pinned with ==
+
+
+@dataclass
+class _ProjectInfo:
+    options: list[_Option]  # newest first
+    #: (version, why it cannot be used), newest first, for error messages.
+    skipped: list[tuple[str, str]]
+
+
+if TYPE_CHECKING:
+    _ProviderBase = AbstractProvider[Req, Candidate, str]
+else:  # resolvelib 1.0 classes are not generic at run time
+    _ProviderBase = AbstractProvider
+
+
+class IndexProvider(_ProviderBase):
+    """Candidates from an `Index`, filtered for a `Target` and a provider configuration."""
+
+    def __init__(
+        self,
+        index: Index,
+        target: Target,
+        providers: ProviderConfig,
+        *,
+        pre: bool = False,
+        constraints: Mapping[str, Sequence[Req]] | None = None,
+    ) -> None:
+        self.index = index
+        self.target = target
+        self.providers = providers
+        self.pre = pre
+        self.constraints: dict[str, list[Req]] = {
+            normalize(k): list(v) for k, v in (constraints or {}).items()
+        }
+        self.environment = target.marker_environment()
+        self.python_version = Version(target.python_full_version)
+        self.tag_rank = {str(t): i for i, t in enumerate(target.supported_tags())}
+        self._projects: dict[str, _ProjectInfo | None] = {}
+        self._dependencies: dict[tuple[str, Version], list[Requirement] | None] = {}
+
+    # --- index access, cached per project ------------------------------------------------
+
+    def project_info(self, name: str) -> _ProjectInfo | None:
+        """Usable releases of a project for the target; None when the index lacks it."""
+        name = normalize(name)
+        if name not in self._projects:
+            project = self.index.project(name)
+            self._projects[name] = (
+                None if project is None else self._build_info(name, project.releases)
+            )
+        return self._projects[name]
+
+    def _build_info(self, name: str, releases: Iterable[Release]) -> _ProjectInfo:
+        info = _ProjectInfo(options=[], skipped=[])
+        for release in reversed(tuple(releases)):
+            try:
+                version = Version(release.version)
+            except InvalidVersion:
+                continue
+            reason = self._release_problem(name, release, version)
+            if reason is None:
+                option = self._pick_file(name, release, version, yanked=False)
+                if option is None:
+                    option = self._pick_file(name, release, version, yanked=True)
+                if option is None:
+                    reason = self._no_file_reason(name, release)
+                else:
+                    info.options.append(option)
+            if reason is not None:
+                info.skipped.append((release.version, reason))
+        return info
+
+    def _release_problem(self, name: str, release: Release, version: Version) -> str | None:
+        if release.requires_dist is None:
+            return "its metadata is not in the index"
+        if not self._python_ok(release.requires_python):
+            return f"it requires Python {release.requires_python}"
+        if self.dependencies_of(name, release, version) is None:
+            return "its metadata has a requirement mach-nix cannot read"
+        return None
+
+    def _python_ok(self, requires_python: str | None) -> bool:
+        if not requires_python:
+            return True
+        try:
+            spec = SpecifierSet(requires_python)
+        except InvalidSpecifier:
+            return True  # as pip: an unreadable Requires-Python does not exclude
+        return spec.contains(self.python_version, prereleases=True)
+
+    def _pick_file(
+        self, name: str, release: Release, version: Version, *, yanked: bool
+    ) -> _Option | None:
+        files = [f for f in release.files
+                 if f.yanked == yanked and self._python_ok(f.requires_python)]
+        for provider in self.providers.for_name(name):
+            best: File | None = None
+            if provider == "wheel":
+                ranked = []
+                for f in files:
+                    if f.kind != "wheel":
+                        continue
+                    tag_ranks = [self.tag_rank[t] for t in (f.tags or File.wheel_tags(f.filename))
+                                 if t in self.tag_rank]
+                    if tag_ranks:
+                        ranked.append((min(tag_ranks), f.filename, f))
+                if ranked:
+                    best = min(ranked, key=lambda r: (r[0], r[1]))[2]
+            elif provider == "sdist":
+                sdists = [f for f in files
+                          if f.kind == "sdist" and f.filename.lower().endswith(_SDIST_SUFFIXES)]
+                if sdists:
+                    # .tar.gz before .zip, then by name
+                    best = min(sdists, key=lambda f: (not f.filename.lower().endswith(".tar.gz"),
+                                                      f.filename))
+            if best is not None:
+                return _Option(version, release, provider, best, yanked)
+        return None
+
+    def _no_file_reason(self, name: str, release: Release) -> str:
+        providers = self.providers.for_name(name)
+        kinds = sorted({f.kind for f in release.files})
+        if not release.files:
+            return "it has no files"
+        if all(not self._python_ok(f.requires_python) for f in release.files):
+            return "its files require another Python"
+        parts = []
+        if "wheel" in providers:
+            parts.append("no wheel for " + self.target.describe())
+        if "sdist" in providers:
+            parts.append("no sdist")
+        if not parts:
+            return f"it has only {', '.join(kinds)} files"
+        return " and ".join(parts) + f" (providers: {','.join(providers)})"
+
+    # --- dependencies --------------------------------------------------------------------
+
+    def dependencies_of(
+        self, name: str, release: Release, version: Version
+    ) -> list[Requirement] | None:
+        """Parsed Requires-Dist of a release; None if any line is unreadable or a URL."""
+        key = (name, version)
+        if key not in self._dependencies:
+            parsed: list[Requirement] | None = []
+            for line in release.requires_dist or ():
+                try:
+                    req = Requirement(line)
+                except InvalidRequirement:
+                    parsed = None
+                    break
+                if req.url:
+                    parsed = None
+                    break
+                assert parsed is not None
+                parsed.append(req)
+            self._dependencies[key] = parsed
+        return self._dependencies[key]
+
+    def marker_holds(self, marker: Marker | None, extra: str | None) -> bool:
+        if marker is None:
+            return True
+        return marker.evaluate({**self.environment, "extra": extra or ""})
+
+    # --- resolvelib interface ------------------------------------------------------------
+
+    def identify(self, requirement_or_candidate: Req | Candidate) -> str:
+        return requirement_or_candidate.identifier
+
+    def get_preference(
+        self,
+        identifier: str,
+        resolutions: Mapping[str, Candidate],
+        candidates: Mapping[str, Iterator[Candidate]],
+        information: Mapping[str, Iterator[RequirementInformation[Req, Candidate]]],
+        backtrack_causes: Sequence[RequirementInformation[Req, Candidate]],
+    ) -> Any:
+        name, _ = split_identifier(identifier)
+        pinned = any(r.requirement.pinned for r in information[identifier])
+        constrained = name in self.constraints
+        in_conflict = any(c.requirement.name == name for c in backtrack_causes)
+        count = sum(1 for _ in candidates[identifier])
+        return (not (pinned or constrained), not in_conflict, count, identifier)
+
+    def find_matches(
+        self,
+        identifier: str,
+        requirements: Mapping[str, Iterator[Req]],
+        incompatibilities: Mapping[str, Iterator[Candidate]],
+    ) -> list[Candidate]:
+        name, extra = split_identifier(identifier)
+        info = self.project_info(name)
+        if info is None:
+            return []
+        reqs = list(requirements[identifier]) + self.constraints.get(name, [])
+        bad = {c.version for c in incompatibilities[identifier]}
+        pinned = any(r.pinned for r in reqs)
+        allow_pre = self.pre or any(bool(r.specifier.prereleases) for r in reqs)
+
+        def fits(option: _Option) -> bool:
+            return all(r.specifier.contains(option.version, prereleases=True) for r in reqs)
+
+        matching = [o for o in info.options if (pinned or not o.yanked) and fits(o)]
+        if not allow_pre and any(not o.version.is_prerelease for o in matching):
+            # PEP 440: pre-releases only when asked for, or when nothing else fits.
+            matching = [o for o in matching if not o.version.is_prerelease]
+        return [
+            Candidate(name, extra, o.version, o.release, o.provider, o.file)
+            for o in matching
+            if o.version not in bad
+        ]
+
+    def is_satisfied_by(self, requirement: Req, candidate: Candidate) -> bool:
+        return requirement.specifier.contains(candidate.version, prereleases=True)
+
+    def get_dependencies(self, candidate: Candidate) -> list[Req]:
+        deps = self.dependencies_of(candidate.name, candidate.release, candidate.version) or []
+        result: list[Req] = []
+        if candidate.extra is not None:
+            # the base package, at exactly this version
+            result.append(Req(candidate.name, None, SpecifierSet(f"=={candidate.version}"),
+                              f"{candidate.name}=={candidate.version}"))
+            for req in deps:
+                if self.marker_holds(req.marker, candidate.extra) and not self.marker_holds(
+                    req.marker, None
+                ):
+                    result.extend(split_requirement(req))
+        else:
+            for req in deps:
+                if self.marker_holds(req.marker, None):
+                    result.extend(split_requirement(req))
+        return [r for r in result if r.identifier != candidate.identifier]
+

@@ -1,0 +1,244 @@
+"""Resolve requirements against an index for a target: the request in, the resolution out.
+
+resolvelib does the search (`provider.IndexProvider` answers its questions); this module turns
+its result into a `Resolution`, and its failures into errors a person can act on.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from resolvelib import BaseReporter, ResolutionImpossible, ResolutionTooDeep, Resolver
+
+from .errors import MachNixError, ResolutionError, UnknownPackageError
+from .formats import FileRef, Package, ProviderConfig, Request, Resolution, break_cycles
+from .index import Index
+from .provider import Candidate, IndexProvider, Req, split_requirement
+from .requirements import ParsedRequirement, RequirementSet, parse_requirement_set
+from .target import Target
+
+#: resolvelib's budget of rounds (one pin or backtrack each); pip uses the same order.
+MAX_ROUNDS = 200_000
+
+#: How many versions an error message lists before it says "and N more".
+_SHOW_VERSIONS = 6
+
+_HINT = (
+    "Hint: loosen or remove one of these requirements (a pin in your requirements is the "
+    "usual culprit), or pin versions that agree."
+)
+
+
+if TYPE_CHECKING:
+    _ReporterBase = BaseReporter[Req, Candidate, str]
+else:  # resolvelib 1.0 classes are not generic at run time
+    _ReporterBase = BaseReporter
+
+
+class _Recorder(_ReporterBase):
+    """Remembers who required each identifier, to explain a conflict as a chain."""
+
+    def __init__(self) -> None:
+        self.required_by: dict[str, tuple[Req, Candidate | None]] = {}
+
+    def adding_requirement(self, requirement: Req, parent: Candidate | None) -> None:
+        known = self.required_by.get(requirement.identifier)
+        # the user's own requirement is the shortest explanation; otherwise the first seen
+        if known is None or (parent is None and known[1] is not None):
+            self.required_by[requirement.identifier] = (requirement, parent)
+
+
+def resolve(request: Request, index: Index) -> Resolution:
+    """Resolve a request (the Nix entry point)."""
+    requirements = parse_requirement_set(request.requirements, source="requirements")
+    return resolve_requirements(
+        requirements, index=index, target=request.target, providers=request.providers,
+        pre=request.pre,
+    )
+
+
+def resolve_requirements(
+    requirements: RequirementSet,
+    *,
+    index: Index,
+    target: Target,
+    providers: ProviderConfig | None = None,
+    pre: bool = False,
+) -> Resolution:
+    """Resolve parsed requirements (and constraints) for `target` against `index`."""
+    providers = providers or ProviderConfig()
+    env = {**target.marker_environment(), "extra": ""}
+
+    def active(reqs: Iterable[ParsedRequirement]) -> list[ParsedRequirement]:
+        return [r for r in reqs
+                if r.requirement.marker is None or r.requirement.marker.evaluate(env)]
+
+    roots = active(requirements.requirements)
+    constraints: dict[str, list[Req]] = defaultdict(list)
+    for c in active(requirements.constraints):
+        constraints[c.name].extend(split_requirement(c.requirement))
+
+    origins: dict[Req, str] = {}
+    root_reqs: list[Req] = []
+    for parsed in roots:
+        for req in split_requirement(parsed.requirement):
+            root_reqs.append(req)
+            origins.setdefault(req, parsed.location)
+
+    provider = IndexProvider(index, target, providers, pre=pre or requirements.pre,
+                             constraints=constraints)
+    for parsed in roots:
+        if provider.project_info(parsed.name) is None:
+            raise UnknownPackageError(
+                f"{parsed.location}: the index has no project named {parsed.name}"
+                f"{_suggest(parsed.name, index)}. Check the spelling, or rebuild the index "
+                "with this project in it (`mach-nix index`)."
+            )
+
+    recorder = _Recorder()
+    resolver: Resolver[Req, Candidate, str] = Resolver(provider, recorder)
+    try:
+        result = resolver.resolve(root_reqs, max_rounds=MAX_ROUNDS)
+    except ResolutionImpossible as e:
+        raise _explain(e.causes, provider, origins, recorder, index) from None
+    except ResolutionTooDeep:
+        raise ResolutionError(
+            f"The requirements need more than {MAX_ROUNDS} resolution steps: some packages "
+            "have too many versions that almost fit. Pin the versions of the largest "
+            "dependencies in your requirements to narrow the search."
+        ) from None
+
+    return _to_resolution(result.mapping, provider, target, {r.name for r in roots})
+
+
+def _to_resolution(
+    mapping: Any, provider: IndexProvider, target: Target, roots: set[str]
+) -> Resolution:
+    chosen: dict[str, Candidate] = {}
+    extras: dict[str, set[str]] = defaultdict(set)
+    deps: dict[str, set[str]] = defaultdict(set)
+    for candidate in mapping.values():
+        if candidate.extra is None:
+            chosen[candidate.name] = candidate
+        else:
+            extras[candidate.name].add(candidate.extra)
+    for candidate in mapping.values():
+        for req in provider.get_dependencies(candidate):
+            if req.name != candidate.name and req.name in chosen:
+                deps[candidate.name].add(req.name)
+    acyclic, back = break_cycles({name: deps[name] for name in chosen}, roots)
+    packages = {}
+    for name, c in sorted(chosen.items()):
+        packages[name] = Package(
+            name=name,
+            version=c.release.version,
+            provider=c.provider,
+            file=FileRef(filename=c.file.filename, url=c.file.url, sha256=c.file.sha256.lower(),
+                         binary=c.binary),
+            extras=tuple(sorted(extras[name])),
+            dependencies=acyclic[name],
+            cyclic_dependencies=tuple(sorted(d for a, d in back if a == name)),
+        )
+    return Resolution(target=target, roots=tuple(sorted(roots)), packages=packages)
+
+
+# --- explaining failures ----------------------------------------------------------------
+
+
+def _suggest(name: str, index: Index) -> str:
+    close = difflib.get_close_matches(name, list(index.names()), n=3, cutoff=0.75)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(close) + "?)"
+
+
+def _versions(versions: Sequence[str]) -> str:
+    shown = ", ".join(versions[:_SHOW_VERSIONS])
+    more = len(versions) - _SHOW_VERSIONS
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _needs(req: Req, parent: Candidate | None, origins: dict[Req, str]) -> str:
+    if parent is None:
+        origin = origins.get(req)
+        return f"you asked for {req}" + (f" ({origin})" if origin else "")
+    return f"{parent.identifier} {parent.release.version} needs {req}"
+
+
+def _chain(
+    req: Req, parent: Candidate | None, origins: dict[Req, str], recorder: _Recorder
+) -> list[str]:
+    """How `req` came to be required, from the user's requirement down to `req` itself."""
+    lines = [_needs(req, parent, origins)]
+    seen = {req.identifier}
+    while parent is not None and parent.identifier not in seen and len(lines) < 8:
+        seen.add(parent.identifier)
+        known = recorder.required_by.get(parent.identifier)
+        if known is None:
+            break
+        req, parent = known
+        lines.append(_needs(req, parent, origins))
+    return lines[::-1]
+
+
+def _why_nothing_fits(name: str, provider: IndexProvider, index: Index) -> tuple[str, bool]:
+    """Why `name` had no candidate; the flag says the index lacks the project."""
+    info = provider.project_info(name)
+    if info is None:
+        return ((f"the index has no project named {name}{_suggest(name, index)}; rebuild the "
+                "index with it (`mach-nix index`)"), True)
+    skipped: dict[str, list[str]] = defaultdict(list)
+    for version, reason in info.skipped:
+        skipped[reason].append(version)
+    skipped_text = "; ".join(f"{_versions(v)}: {reason}" for reason, v in skipped.items())
+    if not info.options:
+        if not skipped:
+            return f"the index has no releases of {name}", False
+        return ((f"no release of {name} can be used for {provider.target.describe()} "
+                f"({skipped_text})"), False)
+    usable = [o.release.version for o in info.options]
+    text = f"no version of {name} satisfies all of these (usable versions: {_versions(usable)}"
+    if skipped_text:
+        text += f"; not usable: {skipped_text}"
+    return text + ")", False
+
+
+def _explain(
+    causes: Iterable[Any],
+    provider: IndexProvider,
+    origins: dict[Req, str],
+    recorder: _Recorder,
+    index: Index,
+) -> MachNixError:
+    by_name: dict[str, list[tuple[Req, Candidate | None]]] = defaultdict(list)
+    for info in causes:
+        by_name[info.requirement.name].append((info.requirement, info.parent))
+    paragraphs = []
+    all_missing = True
+    for name in sorted(by_name):
+        lines: list[str] = []
+        # requirements from packages first (each with its chain), then the user's own
+        ordered = sorted(by_name[name], key=lambda rp: (rp[1] is None, _needs(rp[0], rp[1], origins)))
+        for req, parent in ordered:
+            for line in _chain(req, parent, origins, recorder):
+                if line not in lines:
+                    lines.append(line)
+        asked = 0
+        for i, line in enumerate(lines):
+            if line.startswith("you asked for"):
+                if asked:
+                    lines[i] = "you also" + line[len("you"):]
+                asked += 1
+        for c in provider.constraints.get(name, []):
+            lines.append(f"a constraint limits {name} to {c.specifier or 'any version'}")
+        why, missing = _why_nothing_fits(name, provider, index)
+        all_missing = all_missing and missing
+        paragraphs.append("; ".join(lines) + f". So {why}.")
+    message = f"Cannot resolve the requirements for {provider.target.describe()}: "
+    message += " ".join(paragraphs)
+    if all_missing:
+        return UnknownPackageError(message)
+    return ResolutionError(message + " " + _HINT)
