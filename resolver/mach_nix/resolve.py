@@ -90,13 +90,14 @@ def resolve_requirements(
 
     provider = IndexProvider(index, target, providers, pre=pre or requirements.pre,
                              constraints=constraints)
-    for parsed in roots:
-        if provider.project_info(parsed.name) is None:
-            raise UnknownPackageError(
-                f"{parsed.location}: the index has no project named {parsed.name}"
-                f"{_suggest(parsed.name, index)}. Check the spelling, or rebuild the index "
-                "with this project in it (`mach-nix index`)."
-            )
+    unknown = [r for r in roots if provider.project_info(r.name) is None]
+    if unknown:
+        known = sorted(index.names())
+        missing = "; ".join(f"{r.location}: {r.name}{_suggest(r.name, known)}" for r in unknown)
+        raise UnknownPackageError(
+            f"The index has no project named {missing}. Check the spelling, or rebuild the "
+            "index with these projects in it (`mach-nix index`)."
+        )
 
     recorder = _Recorder()
     resolver: Resolver[Req, Candidate, str] = Resolver(provider, recorder)
@@ -148,8 +149,8 @@ def _to_resolution(
 # --- explaining failures ----------------------------------------------------------------
 
 
-def _suggest(name: str, index: Index) -> str:
-    close = difflib.get_close_matches(name, list(index.names()), n=3, cutoff=0.75)
+def _suggest(name: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.75)
     if not close:
         return ""
     return " (did you mean " + " or ".join(close) + "?)"
@@ -188,8 +189,9 @@ def _why_nothing_fits(name: str, provider: IndexProvider, index: Index) -> tuple
     """Why `name` had no candidate; the flag says the index lacks the project."""
     info = provider.project_info(name)
     if info is None:
-        return ((f"the index has no project named {name}{_suggest(name, index)}; rebuild the "
-                "index with it (`mach-nix index`)"), True)
+        suggestion = _suggest(name, sorted(index.names()))
+        return (f"the index has no project named {name}{suggestion}; rebuild the index with "
+                "it (`mach-nix index`)"), True
     skipped: dict[str, list[str]] = defaultdict(list)
     for version, reason in info.skipped:
         skipped[reason].append(version)
@@ -236,6 +238,8 @@ def _explain(
             lines.append(f"a constraint limits {name} to {c.specifier or 'any version'}")
         why, missing = _why_nothing_fits(name, provider, index)
         all_missing = all_missing and missing
+        if len(lines) == 1:
+            why = why.replace("satisfies all of these", "satisfies it")
         paragraphs.append("; ".join(lines) + f". So {why}.")
     message = f"Cannot resolve the requirements for {provider.target.describe()}: "
     message += " ".join(paragraphs)
