@@ -20,6 +20,7 @@
         mkPython = call "mkPython";
         mkPythonOverrides = call "mkPythonOverrides";
         resolution = call "resolution";
+        resolutionDrv = call "resolutionDrv";
       };
     };
 }

@@ -54,7 +54,7 @@ let
           ])
         else
           throw "mach-nix.${fn}: the resolver needs ${lib.concatStringsSep " and " missing} from ${py.name}'s package set, which lacks them; use a nixpkgs that has python3Packages.resolvelib (>= 1.0) and packaging (>= 23).";
-      resolution = resolve.resolve {
+      drv = resolve.resolverDrv {
         inherit resolverPython;
         index = indexFrom fn pypiIndex;
         system = pkgs.stdenv.buildPlatform.system;
@@ -63,10 +63,11 @@ let
           inherit requirements providers pre;
         };
       };
+      resolution = resolve.read drv;
     in
     {
       python = py;
-      inherit resolution overridesPre overridesPost;
+      inherit drv resolution overridesPre overridesPost;
       overrides = core.overridesFor { inherit resolution tests; };
     };
 
@@ -96,6 +97,18 @@ in
     ```
   */
   resolution = args: (prepare "resolution" args).resolution;
+
+  /**
+    The derivation whose output is the resolution JSON (`nix-build` it to see the file; its
+    output is byte-identical for the same request and index).
+
+    # Type
+
+    ```
+    resolutionDrv :: AttrSet -> Derivation
+    ```
+  */
+  resolutionDrv = args: (prepare "resolutionDrv" args).drv;
 
   /**
     Python overrides (`self: super: { ... }`) that make a python package set conform to the

@@ -134,19 +134,19 @@ rec {
     };
 
   /**
-    Resolve a request: build the resolver derivation, read and validate the resolution.
+    Read and validate the resolution a resolver derivation wrote (import-from-derivation).
     Throws the resolver's explanation when the requirements cannot be satisfied.
 
     # Type
 
     ```
-    resolve :: { resolverPython, index, request, system } -> AttrSet
+    read :: Derivation -> AttrSet
     ```
   */
-  resolve =
-    args:
+  read =
+    drv:
     let
-      doc = builtins.fromJSON (builtins.readFile (resolverDrv args));
+      doc = builtins.fromJSON (builtins.readFile drv);
       version = toString (doc.schemaVersion or "missing");
     in
     if readers ? ${version} then
