@@ -230,7 +230,9 @@ class Target:
         """Compatible wheel tags, best first (the order pip and uv prefer them in)."""
         major, minor, _ = self.python_release
         version = (major, minor)
-        platforms = self.platforms()
+        # Without platform tags (Linux with no libc given), only `any` wheels fit. An empty
+        # list is not passed on: older packaging replaces it with the host's platforms.
+        platforms = self.platforms() or ["any"]
         if self.implementation == "cpython":
             abi = f"cp{major}{minor}" + ("m" if version < (3, 8) else "")
             found = list(tags.cpython_tags(version, [abi], platforms))
