@@ -147,3 +147,9 @@ def test_musl() -> None:
 
 def test_describe() -> None:
     assert linux().describe() == "cpython 3.11.2 on x86_64-linux (glibc 2.36)"
+
+
+def test_nixpkgs_glibc_version_with_patch_level() -> None:
+    # nixpkgs spells glibc versions like "2.40-66"
+    t = Target.from_dict({**LINUX, "libc": {"name": "glibc", "version": "2.40-66"}})
+    assert str(t.supported_tags()[0]) == "cp311-cp311-manylinux_2_40_x86_64"
