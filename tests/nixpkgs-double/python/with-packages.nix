@@ -1,0 +1,3 @@
+/** `python.withPackages f` = `python.buildEnv.override { extraLibs = f python.pkgs; }`. */
+{ buildEnv, pythonPackages }:
+f: buildEnv.override { extraLibs = f pythonPackages; }
