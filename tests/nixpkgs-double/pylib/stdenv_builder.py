@@ -324,6 +324,8 @@ class Builder:
         build_top = Path(self.var("NIX_BUILD_TOP", self.var("TMPDIR", "/tmp")))
         os.chdir(build_top)
         self.load_dependencies()
+        if self.var("buildCommandPath"):
+            self.env["buildCommand"] = Path(self.env["buildCommandPath"]).read_text()
         if self.var("buildCommand"):
             self.run_shell(self.env["buildCommand"], "buildCommand")
             return
