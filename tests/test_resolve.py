@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -319,3 +320,112 @@ def test_malformed_requirement_in_request(index: Index) -> None:
 
     with pytest.raises(RequirementsError, match="requirements, line 1"):
         resolve(request("requests >>= 2\n"), index)
+
+
+# --- the fixture index made from real PyPI metadata (tests/data/index) -------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = Path(os.environ.get("MACH_NIX_TEST_INDEX", ROOT / "tests" / "data" / "index"))
+CASES = ROOT / "tests" / "cases"
+ISSUE = 'requests[socks] >= 2.28\nattrs; python_version >= "3.8"\n'
+
+needs_fixture = pytest.mark.skipif(
+    not (FIXTURE / "index.json").is_file(), reason=f"no fixture index at {FIXTURE}"
+)
+
+
+def fixture_target(python: str, system: str = "x86_64-linux") -> Target:
+    libc = Libc("glibc", "2.36") if system.endswith("-linux") else None
+    return Target(system, "cpython", python, libc)
+
+
+@needs_fixture
+@pytest.mark.parametrize("python", ["3.11.2", "3.13.5"])
+def test_fixture_issue_example(python: str) -> None:
+    r = resolve(request(ISSUE, target=fixture_target(python)), Index(FIXTURE))
+    assert r.roots == ("attrs", "requests")
+    assert {"requests", "attrs", "pysocks", "urllib3", "idna", "certifi",
+            "charset-normalizer"} <= set(r.packages)
+    requests_ = r.packages["requests"]
+    assert requests_.extras == ("socks",)
+    assert "pysocks" in requests_.dependencies
+    for p in r.packages.values():
+        assert p.provider == "wheel", p
+        assert p.file.filename.endswith(".whl")
+        assert p.file.url.startswith("https://")
+    r.validate()
+
+
+@needs_fixture
+def test_fixture_resolving_twice_is_byte_identical() -> None:
+    req = request(ISSUE, target=fixture_target("3.11.2"))
+    assert dump_resolution(resolve(req, Index(FIXTURE))) == dump_resolution(
+        resolve(req, Index(FIXTURE)))
+
+
+@needs_fixture
+def test_fixture_unsatisfiable_explains() -> None:
+    with pytest.raises(ResolutionError) as e:
+        resolve(request("requests==2.31.0\nurllib3<1.21\n", target=fixture_target("3.11.2")),
+                Index(FIXTURE))
+    msg = str(e.value)
+    assert "you asked for urllib3<1.21 (requirements, line 2)" in msg
+    assert "urllib3" in msg and "Hint:" in msg
+
+
+@needs_fixture
+def test_fixture_conflict_chain() -> None:
+    # The newest pytest needs pluggy in some range; pinning pytest and asking for a pluggy the
+    # index has outside that range conflicts only through pytest.
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    idx = Index(FIXTURE)
+    pytest_ = idx.project("pytest")
+    pluggy = idx.project("pluggy")
+    assert pytest_ is not None and pluggy is not None
+    newest = pytest_.releases[-1]
+    (spec,) = [Requirement(r).specifier for r in newest.requires_dist or ()
+               if Requirement(r).name == "pluggy"]
+    outside = [r.version for r in pluggy.releases
+               if not spec.contains(r.version) and not Version(r.version).is_prerelease]
+    assert outside, "the fixture should have a pluggy release pytest cannot use"
+    text = f"pytest=={newest.version}\npluggy=={outside[-1]}\n"
+    with pytest.raises(ResolutionError) as e:
+        resolve(request(text, target=fixture_target("3.11.2")), idx)
+    msg = str(e.value)
+    chain = (f"you asked for pytest=={newest.version} (requirements, line 1); "
+             f"pytest {newest.version} needs pluggy{spec}; "
+             f"you also asked for pluggy=={outside[-1]} (requirements, line 2)")
+    assert chain in msg, msg
+
+
+@needs_fixture
+def test_fixture_unknown_package_suggests() -> None:
+    with pytest.raises(UnknownPackageError, match="did you mean requests"):
+        resolve(request("reqeusts\n"), Index(FIXTURE))
+
+
+# --- shared golden cases (tests/cases/*/request.json -> resolution.json) -------------------
+
+
+def case_dirs() -> list[Path]:
+    return sorted(p.parent for p in CASES.glob("*/request.json"))
+
+
+@needs_fixture
+@pytest.mark.parametrize("case", case_dirs(), ids=lambda p: p.name)
+def test_golden_case(case: Path) -> None:
+    """Set MACH_NIX_UPDATE_CASES=1 to rewrite the expected documents (then review the diff)."""
+    from mach_nix.errors import MachNixError
+    from mach_nix.formats import dump_error
+
+    req = Request.from_json((case / "request.json").read_bytes())
+    try:
+        data = dump_resolution(resolve(req, Index(FIXTURE)))
+    except MachNixError as e:
+        data = dump_error(e)
+    expected = case / "resolution.json"
+    if os.environ.get("MACH_NIX_UPDATE_CASES"):
+        expected.write_bytes(data)
+    assert data == expected.read_bytes()

@@ -93,10 +93,14 @@ def resolve_requirements(
     unknown = [r for r in roots if provider.project_info(r.name) is None]
     if unknown:
         known = sorted(index.names())
-        missing = "; ".join(f"{r.location}: {r.name}{_suggest(r.name, known)}" for r in unknown)
+        missing = "; ".join(
+            f"{r.location}: the index has no project named {r.name}{_suggest(r.name, known)}"
+            for r in unknown
+        )
         raise UnknownPackageError(
-            f"The index has no project named {missing}. Check the spelling, or rebuild the "
-            "index with these projects in it (`mach-nix index`)."
+            f"{missing}. Check the spelling, or rebuild the index with "
+            f"{'this project' if len(unknown) == 1 else 'these projects'} in it "
+            "(`mach-nix index`)."
         )
 
     recorder = _Recorder()
