@@ -155,6 +155,7 @@ class IndexProvider(_ProviderBase):
         self.tag_rank = {str(t): i for i, t in enumerate(target.supported_tags())}
         self._projects: dict[str, _ProjectInfo | None] = {}
         self._dependencies: dict[tuple[str, Version], list[Requirement] | None] = {}
+        self._parsed_lines: dict[str, Requirement | None] = {}
 
     # --- index access, cached per project ------------------------------------------------
 
@@ -261,18 +262,27 @@ class IndexProvider(_ProviderBase):
         if key not in self._dependencies:
             parsed: list[Requirement] | None = []
             for line in release.requires_dist or ():
-                try:
-                    req = Requirement(line)
-                except InvalidRequirement:
-                    parsed = None
-                    break
-                if req.url:
+                req = self._requirement(line)
+                if req is None:
                     parsed = None
                     break
                 assert parsed is not None
                 parsed.append(req)
             self._dependencies[key] = parsed
         return self._dependencies[key]
+
+    def _requirement(self, line: str) -> Requirement | None:
+        """A Requires-Dist line parsed, or None if unreadable or a URL. Cached by text: the
+        releases of a project repeat the same lines, and parsing is the costly part."""
+        if line not in self._parsed_lines:
+            try:
+                req: Requirement | None = Requirement(line)
+            except InvalidRequirement:
+                req = None
+            if req is not None and req.url:
+                req = None
+            self._parsed_lines[line] = req
+        return self._parsed_lines[line]
 
     def marker_holds(self, marker: Marker | None, extra: str | None) -> bool:
         if marker is None:
