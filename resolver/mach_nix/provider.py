@@ -156,6 +156,7 @@ class IndexProvider(_ProviderBase):
         self._projects: dict[str, _ProjectInfo | None] = {}
         self._dependencies: dict[tuple[str, Version], list[Requirement] | None] = {}
         self._parsed_lines: dict[str, Requirement | None] = {}
+        self._python_ok_cache: dict[str, bool] = {}
 
     # --- index access, cached per project ------------------------------------------------
 
@@ -201,11 +202,15 @@ class IndexProvider(_ProviderBase):
     def _python_ok(self, requires_python: str | None) -> bool:
         if not requires_python:
             return True
-        try:
-            spec = SpecifierSet(requires_python)
-        except InvalidSpecifier:
-            return True  # as pip: an unreadable Requires-Python does not exclude
-        return spec.contains(self.python_version, prereleases=True)
+        if requires_python not in self._python_ok_cache:
+            try:
+                spec = SpecifierSet(requires_python)
+            except InvalidSpecifier:
+                ok = True  # as pip: an unreadable Requires-Python does not exclude
+            else:
+                ok = spec.contains(self.python_version, prereleases=True)
+            self._python_ok_cache[requires_python] = ok
+        return self._python_ok_cache[requires_python]
 
     def _pick_file(
         self, name: str, release: Release, version: Version, *, yanked: bool
