@@ -63,7 +63,7 @@ def nix_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
 def _run(argv: Sequence[str], timeout: float | None = None) -> str:
     result = subprocess.run(
-        list(argv), env=nix_env(), capture_output=True, text=True, timeout=timeout
+        list(argv), env=nix_env(), capture_output=True, text=True, timeout=timeout, check=False
     )
     if result.returncode != 0:
         raise NixError(argv, result.returncode, result.stderr)
@@ -175,7 +175,7 @@ def nix_build_error(expr_or_file: str | Path, **kwargs: Any) -> str:
     raise AssertionError(f"build was expected to fail but produced {out}")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def has_flakes() -> bool:
     """Whether this Nix evaluates `builtins.getFlake` (flakes enabled and supported)."""
     if not have_nix():
@@ -186,7 +186,7 @@ def has_flakes() -> bool:
         return False
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def host_python_version() -> str:
     """The full version ("3.11.2") of the host's /usr/bin/python3, which the double wraps."""
     return subprocess.run(

@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 import platform
 import subprocess
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import nixutil
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOUBLE = ROOT / "tests" / "nixpkgs-double"
@@ -40,7 +39,7 @@ CASE_FILES: dict[str, dict[str, str]] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def cases_of(file: str) -> dict[str, Any]:
     argstrs = CASE_FILES[file]
     formals = "".join(f"{name}, " for name in argstrs)
@@ -87,7 +86,7 @@ def double_expr(body: str, release: str = "24.11") -> str:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def python_version() -> str:
     """The double's python3.pythonVersion ("3.11")."""
     version: str = nixutil.nix_eval(double_expr("python3.pythonVersion"))
@@ -123,7 +122,10 @@ def test_env_is_isolated_and_imports_from_the_store() -> None:
     assert not any(p.startswith("/usr/local") for p in probe["path"]), probe["path"]
     # Programs of the env's packages run with the env's python.
     out = subprocess.run(
-        [str(env / "bin" / "pyproject-build"), "--version"], check=True, capture_output=True, text=True
+        [str(env / "bin" / "pyproject-build"), "--version"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     assert str(env) in out
 
@@ -153,12 +155,18 @@ def test_wheel_install_layout() -> None:
 
 def test_package_overrides_replace_six_in_the_env() -> None:
     env = build("envWithOverriddenSix")
-    assert run_python(env / "bin" / "python3", "import six; print(six.__version__)").strip() == "1.17.0"
+    assert (
+        run_python(env / "bin" / "python3", "import six; print(six.__version__)").strip()
+        == "1.17.0"
+    )
 
 
 def test_override_python_attrs_replaces_the_version() -> None:
     env = build("envWithOverridePythonAttrs")
-    assert run_python(env / "bin" / "python3", "import six; print(six.__version__)").strip() == "1.17.0"
+    assert (
+        run_python(env / "bin" / "python3", "import six; print(six.__version__)").strip()
+        == "1.17.0"
+    )
 
 
 def test_conflict_check_fails_on_two_sixes_in_one_closure() -> None:
@@ -171,7 +179,10 @@ def test_env_file_collisions() -> None:
     assert "collision between" in build_error("envCollision")
     env = build("envCollisionIgnored")
     # The first path wins.
-    assert run_python(env / "bin" / "python3", "import six; print(six.__version__)").strip() == "1.16.0"
+    assert (
+        run_python(env / "bin" / "python3", "import six; print(six.__version__)").strip()
+        == "1.16.0"
+    )
 
 
 def test_bad_wheel_file_name_is_rejected() -> None:
@@ -187,7 +198,10 @@ def test_binary_wheel_with_auto_patchelf() -> None:
     out = build("binaryWheel")
     env = {"PYTHONPATH": str(next(out.glob("lib/python*/site-packages")))}
     python = nixutil.nix_eval(double_expr("python3.interpreter"))
-    assert run_python(Path(python), "import markupsafe._speedups; print('ok')", env=env).strip() == "ok"
+    assert (
+        run_python(Path(python), "import markupsafe._speedups; print('ok')", env=env).strip()
+        == "ok"
+    )
 
 
 def rpath_of_speedups(out: Path) -> str:
@@ -243,7 +257,9 @@ def test_tests_dir_is_removed() -> None:
 
 
 def test_release_2511_throws_when_neither_format_nor_pyproject() -> None:
-    body = f'(ps.buildPythonPackage {{ pname = "demo"; version = "1"; src = {DEMO_WHEEL}; }}).drvPath'
+    body = (
+        f'(ps.buildPythonPackage {{ pname = "demo"; version = "1"; src = {DEMO_WHEEL}; }}).drvPath'
+    )
     err = nixutil.nix_eval_error(double_expr(body, release="25.11"))
     assert "-demo-1 does not configure a `format`" in err
     assert "set `pyproject = true` and `build-system = [ setuptools ]`" in err
@@ -281,18 +297,25 @@ def test_version_mismatch_throws() -> None:
 def test_fetchurl_argument_errors() -> None:
     url = "https://files.pythonhosted.org/x/six-1.16.0-py2.py3-none-any.whl"
     err = nixutil.nix_eval_error(
-        double_expr(f'(pkgs.fetchurl {{ url = "{url}"; sha256 = "{"0" * 64}"; hash = pkgs.lib.fakeHash; }}).drvPath')
+        double_expr(
+            f'(pkgs.fetchurl {{ url = "{url}"; sha256 = "{"0" * 64}"; hash = pkgs.lib.fakeHash; }}).drvPath'
+        )
     )
     assert "multiple hashes passed to fetchurl" in err
     err = nixutil.nix_eval_error(
-        double_expr(f'(pkgs.fetchurl {{ url = "{url}"; sha256 = "{"0" * 64}"; pname = "six"; }}).drvPath')
+        double_expr(
+            f'(pkgs.fetchurl {{ url = "{url}"; sha256 = "{"0" * 64}"; pname = "six"; }}).drvPath'
+        )
     )
     assert "unexpected argument 'pname'" in err
 
 
 def test_callpackage_missing_argument_aborts() -> None:
     err = nixutil.nix_eval_error(double_expr("(pkgs.callPackage ({ lib, noSuchArgument }: 1) { })"))
-    assert 'lib.customisation.callPackageWith: Function called without required argument "noSuchArgument"' in err
+    assert (
+        'lib.customisation.callPackageWith: Function called without required argument "noSuchArgument"'
+        in err
+    )
 
 
 def test_env_interactive_attribute_refuses_to_build() -> None:

@@ -138,7 +138,9 @@ def main() -> None:
             else:
                 with prg.open("rb") as fh:
                     first = fh.readline()
-                runner = f'"{env_python}" ' if first.startswith(b"#!") and b"python" in first else ""
+                runner = (
+                    f'"{env_python}" ' if first.startswith(b"#!") and b"python" in first else ""
+                )
                 body = "\n".join(["#!/bin/sh", *prelude, f'exec {runner}"{prg}" "$@"', ""])
                 dest.write_text(body)
                 dest.chmod(0o555)
@@ -149,7 +151,7 @@ def main() -> None:
     cfg.write_text(
         f"home = {Path(os.path.realpath(interpreter)).parent}\n"
         "include-system-site-packages = false\n"
-        f"version = {executable[len('python'):]}\n"
+        f"version = {executable[len('python') :]}\n"
     )
 
 

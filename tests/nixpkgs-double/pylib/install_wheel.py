@@ -39,7 +39,9 @@ def main() -> None:
             script_kind="posix",
             bytecode_optimization_levels=(0, 1),
         )
-        install(source=source, destination=destination, additional_metadata={"INSTALLER": b"installer"})
+        install(
+            source=source, destination=destination, additional_metadata={"INSTALLER": b"installer"}
+        )
 
 
 if __name__ == "__main__":

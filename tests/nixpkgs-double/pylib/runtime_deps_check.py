@@ -18,7 +18,9 @@ from packaging.requirements import Requirement
 
 def main(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as zf:
-        meta_name = next(n for n in zf.namelist() if n.count("/") == 1 and n.endswith(".dist-info/METADATA"))
+        meta_name = next(
+            n for n in zf.namelist() if n.count("/") == 1 and n.endswith(".dist-info/METADATA")
+        )
         meta = HeaderParser().parsestr(zf.read(meta_name).decode("utf-8"))
     errors: list[str] = []
     for text in meta.get_all("Requires-Dist") or []:

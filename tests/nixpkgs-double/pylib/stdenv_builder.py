@@ -146,14 +146,16 @@ class Builder:
         if not script.strip():
             return
         result = subprocess.run(
-            ["/bin/sh", "-c", SHELL_PRELUDE + self.shell_functions + script], env=self.env
+            ["/bin/sh", "-c", SHELL_PRELUDE + self.shell_functions + script],
+            env=self.env,
+            check=False,
         )
         if result.returncode != 0:
             raise BuildError(f"{what} failed with exit code {result.returncode}")
 
     def run(self, argv: list[str], what: str, **kwargs: Any) -> None:
         """Run a program with the build environment, failing the build on a non-zero exit."""
-        result = subprocess.run(argv, env=self.env, **kwargs)
+        result = subprocess.run(argv, env=self.env, check=False, **kwargs)
         if result.returncode != 0:
             raise BuildError(f"{what} failed with exit code {result.returncode}")
 
@@ -295,7 +297,7 @@ class Builder:
         if phase in self.env:
             self.run_shell(self.env[phase], phase)
             return
-        stem = phase[: -len("Phase")] if phase.endswith("Phase") else phase
+        stem = phase.removesuffix("Phase")
         stem = stem[:1].upper() + stem[1:]
         if phase == "fixupPhase" and phase not in self.phase_impls:
             self.fixup_phase()

@@ -24,8 +24,9 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-LIBC_DIRS = "@libcDirs@".split()
-LIBC_NAMES = set("@libcNames@".split())
+# Substituted by makeSetupHook with space-separated lists, hence split().
+LIBC_DIRS = "@libcDirs@".split()  # noqa: SIM905
+LIBC_NAMES = set("@libcNames@".split())  # noqa: SIM905
 SEARCH_PATH_FILE = ".double-auto-patchelf-search-path"
 
 SHELL_FUNCTIONS = f"""
@@ -106,7 +107,9 @@ def setup(b: Any, dep: Path) -> None:
         if search_file.is_file():
             for line in search_file.read_text().split():
                 root = Path(line)
-                extra_dirs += [p for p in [root, *root.rglob("*")] if p.is_dir()] if root.is_dir() else []
+                extra_dirs += (
+                    [p for p in [root, *root.rglob("*")] if p.is_dir()] if root.is_dir() else []
+                )
         for root in outputs:
             for p in sorted(root.rglob("*.so*")):
                 if (p.is_file() or p.is_symlink()) and ".so" in p.name:
@@ -149,11 +152,16 @@ def setup(b: Any, dep: Path) -> None:
                     print(f"setting RPATH to: {':'.join(unique)}", flush=True)
         if missing:
             for needed, path in missing:
-                print(f"error: auto-patchelf could not satisfy dependency {needed} wanted by {path}", flush=True)
+                print(
+                    f"error: auto-patchelf could not satisfy dependency {needed} wanted by {path}",
+                    flush=True,
+                )
             raise BuildError(
                 "auto-patchelf failed to find all the required dependencies.\n"
                 "Add the missing dependencies to buildInputs or ignore them with "
-                "autoPatchelfIgnoreMissingDeps = [ \"" + '" "'.join(sorted({n for n, _ in missing})) + '" ];'
+                'autoPatchelfIgnoreMissingDeps = [ "'
+                + '" "'.join(sorted({n for n, _ in missing}))
+                + '" ];'
             )
 
     b.add_hook("postFixup", auto_patchelf)

@@ -25,7 +25,15 @@ def setup(b: Any, dep: Path) -> None:
         out = b.outputs["out"]
         for wheel in wheels:
             b.run(
-                [PYTHON, f"{PYLIB}/install_wheel.py", "--prefix", str(out), "--interpreter", PYTHON, str(wheel)],
+                [
+                    PYTHON,
+                    f"{PYLIB}/install_wheel.py",
+                    "--prefix",
+                    str(out),
+                    "--interpreter",
+                    PYTHON,
+                    str(wheel),
+                ],
                 f"installing {wheel.name}",
             )
         b.prepend_path("PYTHONPATH", str(out / SITE_PACKAGES))

@@ -26,7 +26,9 @@ def find_conflicts(out: Path, site_packages: str) -> list[str]:
                 meta_file = dist_info / "METADATA"
                 if not meta_file.is_file():
                     continue
-                meta = HeaderParser().parsestr(meta_file.read_text(encoding="utf-8", errors="replace"))
+                meta = HeaderParser().parsestr(
+                    meta_file.read_text(encoding="utf-8", errors="replace")
+                )
                 name = (meta.get("Name") or "").lower().replace("-", "_")
                 version = meta.get("Version") or "?"
                 entries = packages.setdefault(name, {}).setdefault(str(store_path), [])
@@ -47,7 +49,9 @@ def find_conflicts(out: Path, site_packages: str) -> list[str]:
             for store_path, candidates in paths.items():
                 for version, parents in candidates:
                     lines.append(f"  {name} {version} ({store_path})")
-                    lines.append("    dependency chain:\n      " + "\n      ...depending on: ".join(parents))
+                    lines.append(
+                        "    dependency chain:\n      " + "\n      ...depending on: ".join(parents)
+                    )
             messages.append("\n".join(lines))
     return messages
 

@@ -15,7 +15,9 @@ def setup(b: Any, dep: Path) -> None:
         modules = b.words("pythonImportsCheck")
         if not modules or b.flag("dontUsePythonImportsCheck"):
             return
-        print(f"Check whether the following modules can be imported: {' '.join(modules)}", flush=True)
+        print(
+            f"Check whether the following modules can be imported: {' '.join(modules)}", flush=True
+        )
         target = b.outputs.get("python", b.outputs["out"])
         b.prepend_path("PYTHONPATH", str(target / SITE_PACKAGES))
         b.run(

@@ -40,7 +40,9 @@ def setup(b: Any, dep: Path) -> None:
         bindir = out / "bin"
         if not bindir.is_dir():
             return
-        sites = [str(p / SITE_PACKAGES) for p in python_closure(out) if (p / SITE_PACKAGES).is_dir()]
+        sites = [
+            str(p / SITE_PACKAGES) for p in python_closure(out) if (p / SITE_PACKAGES).is_dir()
+        ]
         for script in sorted(bindir.iterdir()):
             if script.is_symlink() or not script.is_file():
                 continue
