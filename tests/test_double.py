@@ -130,6 +130,22 @@ def test_env_is_isolated_and_imports_from_the_store() -> None:
     assert str(env) in out
 
 
+def test_env_wrapper_arguments_and_post_build() -> None:
+    env = build("envWrapped")
+    assert (env / "marker").read_text() == "built\n"
+    code = "import os, sys, build; print(os.environ['DOUBLE_FLAG']); print(sys.prefix)"
+    flag, prefix = run_python(env / "bin" / f"python{python_version()}", code).splitlines()
+    assert flag == "set by makeWrapperArgs"
+    assert prefix == str(env)
+    out = subprocess.run(
+        [str(env / "bin" / "pyproject-build"), "--version"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert out.startswith("build 1.2.2")
+
+
 def test_package_scripts_find_their_dependencies_without_an_env() -> None:
     build_pkg = build("build")
     out = subprocess.run(

@@ -82,6 +82,19 @@ in
       ps.build
     ]);
 
+  # buildEnv's own arguments: wrapper flags and postBuild.
+  envWrapped = python3.buildEnv.override {
+    extraLibs = [ ps.build ];
+    makeWrapperArgs = [
+      "--set"
+      "DOUBLE_FLAG"
+      "set by makeWrapperArgs"
+    ];
+    postBuild = ''
+      echo built > $out/marker
+    '';
+  };
+
   # overridePythonAttrs alone, in an env built with buildEnv.override.
   envWithOverridePythonAttrs = python3.buildEnv.override { extraLibs = [ six117 ]; };
 
