@@ -42,20 +42,8 @@ let
     }:
     let
       py = pythonFrom fn python;
-      missing = builtins.filter (n: !(py.pkgs ? ${n})) [
-        "resolvelib"
-        "packaging"
-      ];
-      resolverPython =
-        if missing == [ ] then
-          py.withPackages (ps: [
-            ps.resolvelib
-            ps.packaging
-          ])
-        else
-          throw "mach-nix.${fn}: the resolver needs ${lib.concatStringsSep " and " missing} from ${py.name}'s package set, which lacks them; use a nixpkgs that has python3Packages.resolvelib (>= 1.0) and packaging (>= 23).";
       drv = resolve.resolverDrv {
-        inherit resolverPython;
+        python = py;
         index = indexFrom fn pypiIndex;
         system = pkgs.stdenv.buildPlatform.system;
         request = resolve.mkRequest {

@@ -35,9 +35,11 @@ let
     "1" = resolution1.read;
   };
 
+  # The plain interpreter runs the resolver with its source and its two dependencies put on
+  # sys.path explicitly: nothing depends on how an environment wrapper finds its prefix.
   entry = ''
     import sys
-    sys.path.insert(0, sys.argv.pop(1))
+    sys.path[:0] = sys.argv.pop(1).split(":")
     from mach_nix.cli import main
     sys.exit(main(sys.argv[1:]))
   '';
@@ -90,8 +92,9 @@ rec {
 
     # Inputs
 
-    `resolverPython`
-    : an interpreter environment with `resolvelib` and `packaging`
+    `python`
+    : the interpreter that runs the resolver; its package set must have `resolvelib` and
+      `packaging`
 
     `index`
     : a mach-nix index directory (path, or a derivation/fetchTarball result)
@@ -102,25 +105,42 @@ rec {
     # Type
 
     ```
-    resolverDrv :: { resolverPython, index, request } -> Derivation
+    resolverDrv :: { python, index, request, system } -> Derivation
     ```
   */
   resolverDrv =
     {
-      resolverPython,
+      python,
       index,
       request,
       system,
     }:
+    let
+      missing = builtins.filter (n: !(python.pkgs ? ${n})) [
+        "resolvelib"
+        "packaging"
+      ];
+      searchPath =
+        if missing == [ ] then
+          "${resolverSrc}:${
+            python.pkgs.makePythonPath [
+              python.pkgs.resolvelib
+              python.pkgs.packaging
+            ]
+          }"
+        else
+          throw "mach-nix: the resolver needs ${lib.concatStringsSep " and " missing} from ${python.name}'s package set, which lacks them; use a nixpkgs whose python has resolvelib (>= 1.0) and packaging (>= 23).";
+    in
     derivation {
       name = "mach-nix-resolution.json";
       inherit system;
-      builder = "${resolverPython}/bin/python3";
+      builder = python.interpreter;
       args = [
         "-B"
+        "-I"
         "-c"
         entry
-        "${resolverSrc}"
+        searchPath
         "resolve-request"
         (builtins.toFile "mach-nix-request.json" (builtins.toJSON request))
         "--index"
