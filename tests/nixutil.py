@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -195,3 +196,21 @@ def host_python_version() -> str:
         capture_output=True,
         text=True,
     ).stdout.strip()
+
+
+NIX_COMMANDS = ("nix-build", "nix-instantiate", "nix-shell", "nix-store", "nix")
+
+
+def main(argv: Sequence[str]) -> int:
+    """`python -m tests.nixutil nix-build example.nix`: a Nix command with the settings above."""
+    if not argv or argv[0] not in NIX_COMMANDS:
+        sys.stderr.write(f"usage: python -m tests.nixutil {{{'|'.join(NIX_COMMANDS)}}} ARGS...\n")
+        return 2
+    if shutil.which(argv[0]) is None:
+        sys.stderr.write(f"{argv[0]} is not on PATH: install Nix first (apt-get install nix-bin).\n")
+        return 127
+    os.execvpe(argv[0], list(argv), nix_env())
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
