@@ -13,9 +13,9 @@ distribution for Requires-Dist / Requires-Python:
    egg-info), else unknown (`requires_dist: null`).
 
 From the given requirements it follows the dependency closure: every project named by a kept
-release's Requires-Dist, whatever the markers (the index is target-independent), with all
-extras (`--extras all`) or only the extras something in the closure asks for
-(`--extras requested`).
+release's Requires-Dist, whatever the markers (the index is target-independent), for the extras
+something in the closure asks for (`--extras requested`, the default: exactly what any
+resolution of those requirements can reach) or for every extra (`--extras all`).
 
 Library part: `Crawler` (raises `mach_nix.errors` types, reports through a `Reporter`). CLI part:
 `configure_parser` / `run` (wired as `mach-nix index`), also `python -m mach_nix.crawler`.
@@ -66,10 +66,11 @@ from .index import (
     write_project,
 )
 from .names import normalize
+from .requirements import parse_requirements_file
 
 DEFAULT_PYPI = "https://pypi.org"
 DEFAULT_MAX_SDIST_MB = 20.0
-EXTRAS_MODES = ("all", "requested")
+EXTRAS_MODES = ("requested", "all")
 
 
 # --------------------------------------------------------------------------- core metadata
@@ -228,9 +229,9 @@ def metadata_from_sdist(filename: str, data: bytes) -> SdistMetadata:
             return SdistMetadata((), rp, "egg-info")
         lines = requires_txt_to_requires_dist(req_txt.decode("utf-8", errors="replace"))
         return SdistMetadata(tuple(lines), rp, "requires.txt")
-    if pkg_info is not None and pkg_info.requires_dist:
-        # No setuptools egg-info but Requires-Dist filled in: flit, poetry, hatch and pdm
-        # write static metadata even under Metadata-Version 2.1.
+    if pkg_info is not None and pkg_info.requires_dist and "requires-dist" not in pkg_info.dynamic:
+        # No setuptools egg-info but Requires-Dist filled in (and not declared dynamic): flit,
+        # poetry, hatch and pdm write static metadata even under Metadata-Version 2.1.
         return SdistMetadata(pkg_info.requires_dist, rp, "pkg-info-static")
     return SdistMetadata(None, rp, "none")
 
@@ -407,9 +408,9 @@ def select_releases(
     """The releases to keep, newest first.
 
     Dropped always: versions that are not PEP 440, and releases with no wheel or sdist. With
-    `max_releases` N: the newest N final releases that are not yanked, plus yanked releases
-    and pre-releases newer than the oldest of those (a project with no final release keeps its
-    newest N pre-releases).
+    `max_releases` N: the newest N final releases that are not yanked, the yanked final
+    releases among them, and the pre-releases newer than the newest final release (a project
+    with no final release keeps its newest N pre-releases).
     """
     found: list[tuple[Version, Candidate]] = []
     for version, files in releases.items():
@@ -427,9 +428,14 @@ def select_releases(
     finals = [v for v, c in found if not v.is_prerelease and not c.yanked]
     if not finals:
         return [c for _, c in found][:max_releases]
-    kept_finals = finals[:max_releases]
-    oldest = kept_finals[-1]
-    return [c for v, c in found if v >= oldest and (v in kept_finals or c.yanked or v.is_prerelease)]
+    kept, newest, oldest = set(finals[:max_releases]), finals[0], finals[:max_releases][-1]
+    return [
+        c
+        for v, c in found
+        if v in kept
+        or (v.is_prerelease and v > newest)
+        or (c.yanked and not v.is_prerelease and v >= oldest)
+    ]
 
 
 # --------------------------------------------------------------------------- closure
@@ -502,7 +508,7 @@ class CrawlOptions:
     pypi_url: str = DEFAULT_PYPI
     max_releases: int | None = None
     jobs: int = 8
-    extras: str = "all"  # "all" | "requested"
+    extras: str = "requested"  # "requested" | "all"
     follow_deps: bool = True
     max_sdist_bytes: int = int(DEFAULT_MAX_SDIST_MB * 1024 * 1024)
     reuse: bool = True  # take requires_dist from the existing index when the files are unchanged
@@ -580,7 +586,6 @@ class Crawler:
         self._requested: dict[str, set[str]] = {}
         self._parent: dict[str, str | None] = {}
         self._missing: dict[str, str] = {}
-        self._root_names = {normalize(r.name) for r in roots}
         self._pool = ThreadPoolExecutor(max_workers=max(1, self.options.jobs))
         self._pending: dict[Future[Any], tuple[str, str, Any]] = {}
         try:
@@ -695,11 +700,6 @@ class Crawler:
         state = self._states[name]
         for problem in result.problems:
             self._warn(f"{name} {cand.version}: {problem}")
-        if result.requires_dist is None:
-            self._warn(
-                f"{name} {cand.version}: requirements unknown (no readable wheel metadata and "
-                "no static sdist metadata); recorded as requires_dist null."
-            )
         state.releases[cand.version] = Release(
             version=cand.version,
             requires_dist=result.requires_dist,
@@ -715,6 +715,13 @@ class Crawler:
         project = Project(name=state.name, releases=tuple(state.releases.values()))
         write_project(self._out, project)
         state.project = Project.from_dict(project.to_dict())  # sorted, as a reader sees it
+        unknown = [r.version for r in state.project.releases if r.requires_dist is None]
+        if unknown:
+            self._warn(
+                f"{state.name} {', '.join(unknown)}: requirements unknown (no wheel, and no "
+                "static metadata in the sdist); recorded as requires_dist null, which the "
+                "resolver skips."
+            )
         self.progress.projects_done += 1
         self._follow(state.project)
 
@@ -880,52 +887,6 @@ def _strip_marker(req: Requirement) -> Requirement:
     return r
 
 
-# --------------------------------------------------------------------------- requirements input
-
-
-def read_requirement_lines(path: Path, _seen: frozenset[Path] = frozenset()) -> list[Requirement]:
-    """The requirements of a requirements.txt, for choosing what to crawl: names and extras
-    matter, pip options are skipped, `-r` includes are followed."""
-    path = path.resolve()
-    if path in _seen:
-        return []
-    try:
-        text = path.read_text()
-    except OSError as e:
-        raise RequirementsError(f"{path} cannot be read: {e.strerror or e}.") from None
-    out: list[Requirement] = []
-    for lineno, line in enumerate(_logical_lines(text), start=1):
-        m = re.match(r"(?:-r|--requirement)(?:\s+|=)(\S+)$", line)
-        if m:
-            out += read_requirement_lines(path.parent / m.group(1), _seen | {path})
-            continue
-        if line.startswith("-"):
-            continue  # -c, -e, --index-url, --hash ... do not name projects to crawl
-        spec = re.split(r"\s+--", line, maxsplit=1)[0]  # per-requirement options
-        try:
-            out.append(Requirement(spec))
-        except InvalidRequirement as e:
-            raise RequirementsError(
-                f"{path}, requirement {lineno}: {spec!r} is not a valid requirement ({e})."
-            ) from None
-    return out
-
-
-def _logical_lines(text: str) -> Iterable[str]:
-    buf = ""
-    for raw in text.splitlines():
-        line = re.sub(r"(^|\s)#.*$", "", raw).rstrip()
-        if line.endswith("\\"):
-            buf += line[:-1] + " "
-            continue
-        line = (buf + line).strip()
-        buf = ""
-        if line:
-            yield line
-    if buf.strip():
-        yield buf.strip()
-
-
 # --------------------------------------------------------------------------- CLI
 
 
@@ -938,7 +899,7 @@ class ConsoleReporter:
         self.tty = stream.isatty()
         self.interval = interval
         self.quiet = quiet
-        self._last = 0.0
+        self._last: float | None = None
         self._drawn = False
 
     @staticmethod
@@ -964,7 +925,7 @@ class ConsoleReporter:
             self.stream.flush()
             return
         now = time.monotonic()
-        if now - self._last >= self.interval:
+        if self._last is None or now - self._last >= self.interval:
             self._last = now
             self.stream.write(self.line(progress) + "\n")
             self.stream.flush()
@@ -995,6 +956,11 @@ def _positive_int(text: str) -> int:
     return n
 
 
+def _max_releases(text: str) -> int:
+    """N, or `all` (0)."""
+    return 0 if text == "all" else _positive_int(text)
+
+
 def configure_parser(p: argparse.ArgumentParser) -> None:
     """Arguments of `mach-nix index`."""
     p.description = (
@@ -1013,19 +979,20 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--pypi-url", default=DEFAULT_PYPI, help=f"PyPI base URL (default {DEFAULT_PYPI})")
     p.add_argument(
-        "--max-releases", type=_positive_int, default=None, metavar="N",
-        help="keep the newest N final releases per project (plus newer pre-releases and yanked "
-        "ones); default: all",
+        "--max-releases", type=_max_releases, default=None, metavar="N",
+        help="keep the newest N final releases per project (plus newer pre-releases and the "
+        "yanked ones among them), or `all` (the default; a refresh keeps the recorded value)",
     )
     p.add_argument("--jobs", "-j", type=_positive_int, default=8, metavar="N",
                    help="parallel downloads (default 8)")
     p.add_argument(
-        "--extras", choices=EXTRAS_MODES, default="all",
-        help="follow the dependencies of all extras (default), or only of extras that some "
-        "requirement in the closure asks for",
+        "--extras", choices=EXTRAS_MODES, default=None,
+        help="follow the dependencies of the extras that some requirement in the closure asks "
+        "for (`requested`, the default), or of every extra (`all`: test and docs extras grow "
+        "the closure to hundreds of projects)",
     )
-    p.add_argument("--no-deps", dest="follow_deps", action="store_false",
-                   help="index only the named projects, not their dependencies")
+    p.add_argument("--no-deps", dest="follow_deps", action="store_const", const=False,
+                   default=None, help="index only the named projects, not their dependencies")
     p.add_argument(
         "--max-sdist-size", type=float, default=DEFAULT_MAX_SDIST_MB, metavar="MB",
         help="largest sdist downloaded to read metadata from (default %(default)s)",
@@ -1041,10 +1008,20 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", "-q", action="store_true", help="no progress display")
 
 
-def _roots(args: argparse.Namespace) -> list[Requirement]:
+def _recorded(out: Path) -> dict[str, Any]:
+    """The index.json of an existing index of this schema version, or {}."""
+    try:
+        meta = json.loads((out / "index.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    ok = isinstance(meta, dict) and meta.get("schemaVersion") == SCHEMA_VERSION
+    return meta if ok and meta.get("layout") == LAYOUT else {}
+
+
+def _roots(args: argparse.Namespace, recorded: Mapping[str, Any]) -> list[Requirement]:
     roots: list[Requirement] = []
     for path in args.requirement_files:
-        roots += read_requirement_lines(path)
+        roots += [p.requirement for p in parse_requirements_file(Path(path))]
     for name in args.names:
         try:
             roots.append(Requirement(name))
@@ -1052,42 +1029,54 @@ def _roots(args: argparse.Namespace) -> list[Requirement]:
             raise RequirementsError(f"{name!r} is not a valid requirement ({e}).") from None
     if roots or args.requirement_files:
         return roots
-    meta_path = Path(args.out) / "index.json"
     try:
-        meta = json.loads(meta_path.read_text())
-        if meta.get("schemaVersion") != SCHEMA_VERSION or meta.get("layout") != LAYOUT:
-            raise ValueError("another schema version")
-        return [Requirement(r) for r in meta["roots"]]
-    except (OSError, ValueError, KeyError, TypeError, InvalidRequirement):
+        return [Requirement(r) for r in recorded["roots"]]
+    except (KeyError, TypeError, InvalidRequirement):
         raise RequirementsError(
-            "Nothing to index: give project names or -r requirements.txt (or --out an existing "
-            "index of this schema version, to refresh its recorded roots)."
+            "Nothing to index: give requirements (NAME... or -r requirements.txt), or --out an "
+            "existing index of this schema version to refresh the roots recorded in it."
         ) from None
+
+
+def options_from_args(
+    args: argparse.Namespace, recorded: Mapping[str, Any] | None = None
+) -> CrawlOptions:
+    """Command-line options; on a refresh (no requirements given) the recorded ones fill in
+    what the command line leaves out."""
+    rec = recorded or {}
+    max_releases = args.max_releases if args.max_releases is not None else rec.get("maxReleases")
+    extras = args.extras or rec.get("extras") or "requested"
+    follow = args.follow_deps if args.follow_deps is not None else rec.get("followDeps", True)
+    return CrawlOptions(
+        pypi_url=args.pypi_url.rstrip("/"),
+        max_releases=max_releases or None,
+        jobs=args.jobs,
+        extras=extras if extras in EXTRAS_MODES else "requested",
+        follow_deps=bool(follow),
+        max_sdist_bytes=int(args.max_sdist_size * 1024 * 1024),
+        reuse=args.reuse,
+        prune=args.prune,
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """`mach-nix index`. Returns the exit code; messages go to stderr."""
     reporter = ConsoleReporter(sys.stderr, quiet=args.quiet)
-    options = CrawlOptions(
-        pypi_url=args.pypi_url.rstrip("/"),
-        max_releases=args.max_releases,
-        jobs=args.jobs,
-        extras=args.extras,
-        follow_deps=args.follow_deps,
-        max_sdist_bytes=int(args.max_sdist_size * 1024 * 1024),
-        reuse=args.reuse,
-        prune=args.prune,
-    )
-    crawler = Crawler(HttpClient(timeout=args.timeout, retries=max(0, args.retries)), options,
-                      reporter)
-
-    def on_retry(url: str, reason: str, delay: float) -> None:
-        crawler.progress.retries += 1
-
-    crawler.client.on_retry = on_retry
+    out = Path(args.out)
     try:
-        roots = _roots(args)
-        result = crawler.crawl(Path(args.out), roots)
+        recorded = _recorded(out)
+        roots = _roots(args, recorded)
+        refresh = not (args.names or args.requirement_files)
+        options = options_from_args(args, recorded if refresh else None)
+        crawler = Crawler(
+            HttpClient(timeout=args.timeout, retries=max(0, args.retries)), options, reporter
+        )
+
+        def on_retry(url: str, reason: str, delay: float) -> None:
+            crawler.progress.retries += 1
+
+        crawler.client.on_retry = on_retry
+        result = crawler.crawl(out, roots)
     except MachNixError as e:
         reporter.finish(f"mach-nix index: {e}")
         return 1
@@ -1095,7 +1084,7 @@ def run(args: argparse.Namespace) -> int:
         reporter.finish("mach-nix index: interrupted; project files written so far are kept.")
         return 130
     summary = (
-        f"indexed {len(result.projects)} projects, {result.releases} releases into {args.out} "
+        f"indexed {len(result.projects)} projects, {result.releases} releases into {out} "
         f"in {result.seconds:.1f}s ({result.progress.metadata_done} metadata fetched, "
         f"{result.progress.metadata_reused} reused"
     )

@@ -1,0 +1,574 @@
+"""`mach-nix index` against a fake PyPI on 127.0.0.1 that serves packages the tests build."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import random
+import re
+import tarfile
+import threading
+import zipfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mach_nix import crawler
+from mach_nix.crawler import (
+    ConsoleReporter,
+    Progress,
+    file_url,
+    metadata_from_sdist,
+    parse_core_metadata,
+    requirement_applies,
+    requires_txt_to_requires_dist,
+    select_releases,
+)
+from mach_nix.errors import NetworkError
+from mach_nix.http import HttpClient, HTTPNotFound
+from mach_nix.index import Index
+from packaging.requirements import Requirement
+
+# --------------------------------------------------------------------------- fake PyPI
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_GET(self) -> None:
+        fake = self.server.fake
+        path = self.path.split("?", 1)[0]
+        with fake.lock:
+            fake.hits[path] += 1
+            failing = fake.failures.get(path, 0)
+            if failing:
+                fake.failures[path] = failing - 1 if failing > 0 else failing
+        if failing:
+            self._send(503, b"busy")
+            return
+        body = fake.routes.get(path)
+        if body is None:
+            self._send(404, b"not found")
+            return
+        rng = self.headers.get("Range")
+        m = re.fullmatch(r"bytes=(\d*)-(\d*)", rng or "")
+        if m is None:
+            self._send(200, body, path)
+            return
+        size = len(body)
+        if m.group(1):
+            start = int(m.group(1))
+            end = min(size - 1, int(m.group(2))) if m.group(2) else size - 1
+        else:
+            start, end = max(0, size - int(m.group(2))), size - 1
+        self._send(206, body[start : end + 1], path, {"Content-Range": f"bytes {start}-{end}/{size}"})
+
+    def _send(
+        self, status: int, body: bytes, path: str = "", headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+        if path:
+            with self.server.fake.lock:
+                self.server.fake.served[path] += len(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    fake: FakePyPI
+    daemon_threads = True
+
+
+@dataclass
+class _File:
+    filename: str
+    body: bytes
+    packagetype: str
+    requires_python: str | None = None
+    yanked: bool = False
+    metadata: bytes | None = None  # served at URL.metadata
+    announce: str | None = None  # core-metadata sha256 in the JSON page
+    relative: bool = False
+
+
+@dataclass
+class FakePyPI:
+    """Projects added with add_wheel/add_sdist; publish() writes the JSON pages."""
+
+    routes: dict[str, bytes] = field(default_factory=dict)
+    failures: dict[str, int] = field(default_factory=dict)  # path -> 503s to answer (-1: always)
+    hits: Counter[str] = field(default_factory=Counter)
+    served: Counter[str] = field(default_factory=Counter)  # bytes per path
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    projects: dict[str, dict[str, list[_File]]] = field(default_factory=dict)
+    url: str = ""
+
+    def add_wheel(
+        self,
+        name: str,
+        version: str,
+        requires_dist: Sequence[str] = (),
+        *,
+        serve_metadata: bool = True,
+        announce: bool = True,
+        bad_announce: bool = False,
+        yanked: bool = False,
+        requires_python: str | None = None,
+        padding: int = 0,
+        relative: bool = False,
+    ) -> bytes:
+        meta = metadata_text(name, version, requires_dist, requires_python=requires_python)
+        wheel = make_wheel(name, version, meta, padding=padding)
+        sha = hashlib.sha256(meta.encode()).hexdigest()
+        self.projects.setdefault(name, {}).setdefault(version, []).append(
+            _File(
+                filename=f"{name}-{version}-py3-none-any.whl",
+                body=wheel,
+                packagetype="bdist_wheel",
+                requires_python=requires_python,
+                yanked=yanked,
+                metadata=meta.encode() if serve_metadata else None,
+                announce=("0" * 64 if bad_announce else sha) if announce else None,
+                relative=relative,
+            )
+        )
+        return wheel
+
+    def add_sdist(self, name: str, version: str, members: dict[str, str]) -> bytes:
+        sdist = make_sdist(name, version, members)
+        self.projects.setdefault(name, {}).setdefault(version, []).append(
+            _File(filename=f"{name}-{version}.tar.gz", body=sdist, packagetype="sdist")
+        )
+        return sdist
+
+    def publish(self) -> None:
+        for name, releases in self.projects.items():
+            page: dict[str, Any] = {"info": {"name": name}, "releases": {}, "last_serial": 1}
+            for version, files in releases.items():
+                entries = []
+                for f in files:
+                    path = f"/files/{name}/{f.filename}"
+                    self.routes[path] = f.body
+                    if f.metadata is not None:
+                        self.routes[path + ".metadata"] = f.metadata
+                    entry: dict[str, Any] = {
+                        "filename": f.filename,
+                        "url": f"../../..{path}" if f.relative else self.url + path,
+                        "digests": {"sha256": hashlib.sha256(f.body).hexdigest()},
+                        "packagetype": f.packagetype,
+                        "requires_python": f.requires_python,
+                        "yanked": f.yanked,
+                        "size": len(f.body),
+                        "upload_time_iso_8601": "2024-01-02T03:04:05.000000Z",
+                        "core-metadata": {"sha256": f.announce} if f.announce else False,
+                    }
+                    entries.append(entry)
+                page["releases"][version] = entries
+            self.routes[f"/pypi/{name}/json"] = json.dumps(page).encode()
+
+
+@pytest.fixture
+def server() -> Iterator[FakePyPI]:
+    fake = FakePyPI()
+    httpd = _Server(("127.0.0.1", 0), _Handler)
+    httpd.fake = fake
+    fake.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+def metadata_text(
+    name: str,
+    version: str,
+    requires_dist: Sequence[str] = (),
+    *,
+    requires_python: str | None = None,
+    metadata_version: str = "2.1",
+    dynamic: Sequence[str] = (),
+) -> str:
+    lines = [f"Metadata-Version: {metadata_version}", f"Name: {name}", f"Version: {version}"]
+    lines += [f"Dynamic: {d}" for d in dynamic]
+    if requires_python:
+        lines.append(f"Requires-Python: {requires_python}")
+    lines += [f"Requires-Dist: {r}" for r in requires_dist]
+    return "\n".join(lines) + "\n\nA long description body.\nRequires-Dist: not-a-header\n"
+
+
+def make_wheel(name: str, version: str, metadata: str, *, padding: int = 0) -> bytes:
+    buf = io.BytesIO()
+    dist_info = f"{name}-{version}.dist-info"
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"{dist_info}/METADATA", metadata)
+        if padding:  # incompressible, so METADATA is far from the central directory
+            data = random.Random(name + version).randbytes(padding)
+            zf.writestr(f"{name}/blob.bin", data, compress_type=zipfile.ZIP_STORED)
+        zf.writestr(f"{name}/__init__.py", "")
+        zf.writestr(f"{dist_info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\n")
+        zf.writestr(f"{dist_info}/RECORD", "")
+    return buf.getvalue()
+
+
+def make_sdist(name: str, version: str, members: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+        for path, text in {"setup.py": "", **members}.items():
+            data = text.encode()
+            info = tarfile.TarInfo(f"{name}-{version}/{path}")
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------- the test universe
+
+ALPHA_1 = ["beta>=1.0", 'gamma; extra == "fast"', 'ghost; extra == "haunted"']
+ALPHA_2 = ["beta>=2", 'gamma; extra == "fast"', 'winonly; sys_platform == "win32"']
+BETA_REQUIRES_TXT = 'delta>=1\n\n[socks]\nepsilon\n\n[:python_version < "3.8"]\nzeta\n'
+
+
+@pytest.fixture
+def pypi(server: FakePyPI) -> FakePyPI:
+    s = server
+    s.add_sdist("alpha", "0.9", {"PKG-INFO": metadata_text("alpha", "0.9", ["beta>=1.0"],
+                                                           metadata_version="2.2")})
+    s.add_wheel("alpha", "1.0", ALPHA_1)
+    s.add_wheel("alpha", "1.5b1", ["beta"])
+    s.add_wheel("alpha", "2.0", ALPHA_2, serve_metadata=False, announce=False, padding=1_000_000,
+                requires_python=">=3.8")
+    s.add_wheel("alpha", "3.0", ["beta"], yanked=True)
+    s.add_wheel("alpha", "4.0rc1", ["beta"])
+    s.add_sdist("beta", "1.0", {
+        "PKG-INFO": metadata_text("beta", "1.0", metadata_version="1.2"),
+        "beta.egg-info/PKG-INFO": metadata_text("beta", "1.0", metadata_version="1.2"),
+        "beta.egg-info/requires.txt": BETA_REQUIRES_TXT,
+    })
+    s.add_wheel("beta", "2.0", ["delta>=1"], bad_announce=True)
+    s.add_wheel("gamma", "1.0", ["delta"], relative=True)
+    for leaf in ("delta", "epsilon", "zeta", "winonly"):
+        s.add_wheel(leaf, "1.0")
+    s.add_sdist("dyn", "1.0", {"PKG-INFO": metadata_text(
+        "dyn", "1.0", ["delta"], metadata_version="2.2", dynamic=["Requires-Dist"])})
+    s.publish()
+    return s
+
+
+def crawl(pypi: FakePyPI, out: Path, *args: str) -> int:
+    return crawler.main(["--out", str(out), "--pypi-url", pypi.url, "--jobs", "4", *args])
+
+
+def releases(out: Path, name: str) -> dict[str, Any]:
+    project = Index(out).project(name)
+    assert project is not None, name
+    return {r.version: r for r in project.releases}
+
+
+# --------------------------------------------------------------------------- crawls
+
+
+def test_closure_follows_requested_extras_and_every_marker(
+    pypi: FakePyPI, tmp_path: Path
+) -> None:
+    out = tmp_path / "index"
+    assert crawl(pypi, out, "alpha[fast]", "dyn") == 0
+    index = Index(out)
+    # beta's [socks] extra (epsilon) and alpha's [haunted] (ghost) are asked for by nobody;
+    # the win32-only and python<3.8-only dependencies are in: the index is target-independent.
+    assert sorted(index.names()) == ["alpha", "beta", "delta", "dyn", "gamma", "winonly", "zeta"]
+    meta = json.loads((out / "index.json").read_text())
+    assert meta["schemaVersion"] == 1 and meta["roots"] == ["alpha[fast]", "dyn"]
+    assert meta["extras"] == "requested" and meta["maxReleases"] is None
+
+
+def test_extras_all_follows_every_extra_and_skips_missing_projects(
+    pypi: FakePyPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "index"
+    assert crawl(pypi, out, "alpha", "--extras", "all") == 0
+    names = set(Index(out).names())
+    assert {"epsilon", "gamma", "zeta", "winonly"} <= names and "ghost" not in names
+    err = capsys.readouterr().err
+    assert "ghost (required by alpha) is not on PyPI" in err
+    assert "not on PyPI: ghost" in err
+
+
+def test_requires_dist_from_each_source(pypi: FakePyPI, tmp_path: Path) -> None:
+    out = tmp_path / "index"
+    assert crawl(pypi, out, "alpha[fast]", "dyn") == 0
+    alpha = releases(out, "alpha")
+    assert alpha["1.0"].requires_dist == tuple(ALPHA_1)  # PEP 658 .metadata
+    assert alpha["2.0"].requires_dist == tuple(ALPHA_2)  # wheel METADATA by range requests
+    assert alpha["2.0"].requires_python == ">=3.8"
+    assert alpha["0.9"].requires_dist == ("beta>=1.0",)  # sdist PKG-INFO 2.2
+    beta = releases(out, "beta")
+    assert beta["1.0"].requires_dist == (  # sdist egg-info/requires.txt
+        "delta>=1",
+        'epsilon; extra == "socks"',
+        'zeta; python_version < "3.8"',
+    )
+    # .metadata whose announced hash does not match: read from the wheel instead
+    assert beta["2.0"].requires_dist == ("delta>=1",)
+    assert releases(out, "dyn")["1.0"].requires_dist is None  # Dynamic: Requires-Dist
+    assert releases(out, "delta")["1.0"].requires_dist == ()
+
+    # the wheel fallback asked for .metadata once, then read ranges, not the whole wheel
+    wheel = "/files/alpha/alpha-2.0-py3-none-any.whl"
+    assert pypi.hits[wheel + ".metadata"] == 1
+    assert 0 < pypi.served[wheel] <= 2 * 64 * 1024 < len(pypi.routes[wheel]) / 4
+
+
+def test_files_yanked_and_urls(pypi: FakePyPI, tmp_path: Path) -> None:
+    out = tmp_path / "index"
+    assert crawl(pypi, out, "alpha[fast]") == 0
+    alpha = releases(out, "alpha")
+    assert alpha["3.0"].yanked and alpha["3.0"].files[0].yanked
+    assert not alpha["2.0"].yanked
+    (f,) = alpha["2.0"].files
+    body = pypi.routes["/files/alpha/alpha-2.0-py3-none-any.whl"]
+    assert f.sha256 == hashlib.sha256(body).hexdigest()
+    assert f.kind == "wheel" and f.tags == ("py3-none-any",)
+    assert f.url == f"{pypi.url}/files/alpha/alpha-2.0-py3-none-any.whl"
+    assert f.upload_time == "2024-01-02T03:04:05.000000Z"
+    (sd,) = alpha["0.9"].files
+    assert sd.kind == "sdist" and sd.tags == ()
+    # a relative URL on the JSON page is resolved against the page
+    (g,) = releases(out, "gamma")["1.0"].files
+    assert g.url == f"{pypi.url}/files/gamma/gamma-1.0-py3-none-any.whl"
+
+
+def test_max_releases(pypi: FakePyPI, tmp_path: Path) -> None:
+    out = tmp_path / "index"
+    assert crawl(pypi, out, "alpha", "--max-releases", "1") == 0
+    # newest final (2.0), the yanked 3.0 above it and the pre-release above the newest final;
+    # 1.5b1 is older than the newest final, 1.0 and 0.9 are over the limit.
+    assert sorted(releases(out, "alpha")) == ["2.0", "3.0", "4.0rc1"]
+    assert pypi.hits["/files/alpha/alpha-0.9.tar.gz"] == 0  # sdists of dropped releases: untouched
+    assert json.loads((out / "index.json").read_text())["maxReleases"] == 1
+
+
+def test_retry_on_503_then_success(pypi: FakePyPI, tmp_path: Path) -> None:
+    pypi.failures["/pypi/gamma/json"] = 1
+    pypi.failures["/files/gamma/gamma-1.0-py3-none-any.whl.metadata"] = 1
+    out = tmp_path / "index"
+    assert crawl(pypi, out, "alpha[fast]") == 0
+    assert pypi.hits["/pypi/gamma/json"] == 2
+    assert releases(out, "gamma")["1.0"].requires_dist == ("delta",)
+
+
+def test_persistent_failure_is_a_clear_error(
+    pypi: FakePyPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pypi.failures["/pypi/beta/json"] = -1
+    out = tmp_path / "index"
+    assert crawl(pypi, out, "alpha", "--retries", "1") == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"mach-nix index: GET {pypi.url}/pypi/beta/json failed after 2 tries: HTTP 503" in err
+    assert pypi.hits["/pypi/beta/json"] == 2
+    assert not (out / "index.json").exists()
+
+
+def test_unknown_root_is_an_error(
+    pypi: FakePyPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert crawl(pypi, tmp_path / "index", "nosuchthing") == 1
+    err = capsys.readouterr().err
+    assert "mach-nix index: nosuchthing is not on" in err and "404" in err
+    assert "Traceback" not in err
+
+
+def test_two_runs_are_byte_identical_and_a_rerun_reuses(pypi: FakePyPI, tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert crawl(pypi, a, "alpha[fast]", "dyn") == 0
+    assert crawl(pypi, b, "alpha[fast]", "dyn", "--jobs", "1") == 0
+    assert tree(a) == tree(b)
+    before = sum(n for p, n in pypi.hits.items() if p.endswith(".metadata"))
+    assert crawl(pypi, a, "alpha[fast]", "dyn") == 0
+    assert tree(a) == tree(b)
+    # every release whose metadata was known was reused, not fetched again
+    assert sum(n for p, n in pypi.hits.items() if p.endswith(".metadata")) == before
+
+
+def test_refresh_prune_and_recorded_roots(pypi: FakePyPI, tmp_path: Path) -> None:
+    out = tmp_path / "index"
+    assert crawl(pypi, out, "alpha[fast]", "--max-releases", "2") == 0
+    first = tree(out)
+    assert crawl(pypi, out) == 0  # no requirements: the recorded roots and options
+    assert tree(out) == first
+    assert crawl(pypi, out, "delta") == 0  # a new set of roots replaces the old closure
+    assert sorted(Index(out).names()) == ["delta"]
+    assert crawl(pypi, out, "gamma", "--no-prune", "--no-deps") == 0
+    assert sorted(Index(out).names()) == ["delta", "gamma"]
+
+
+def test_requirements_file(pypi: FakePyPI, tmp_path: Path) -> None:
+    req = tmp_path / "requirements.txt"
+    req.write_text("# a comment\n\nalpha[fast] >= 1.0  # pinned later\ndyn\n")
+    out = tmp_path / "index"
+    assert crawl(pypi, out, "-r", str(req)) == 0
+    assert {"alpha", "gamma", "dyn"} <= set(Index(out).names())
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# --------------------------------------------------------------------------- http client
+
+
+def test_http_client(server: FakePyPI) -> None:
+    server.routes["/x"] = bytes(range(256))
+    server.failures["/flaky"] = 2
+    server.routes["/flaky"] = b"ok"
+    retried: list[str] = []
+    client = HttpClient(retries=2, backoff=0.01, on_retry=lambda u, r, d: retried.append(r))
+    assert client.get(f"{server.url}/flaky").body == b"ok"
+    assert retried == ["HTTP 503 Service Unavailable"] * 2
+    r = client.get_range(f"{server.url}/x", 10, 19)
+    assert r.status == 206 and r.body == bytes(range(10, 20)) and r.content_range() == (10, 19, 256)
+    r = client.get_range(f"{server.url}/x", -6)
+    assert r.body == bytes(range(250, 256)) and r.content_range() == (250, 255, 256)
+    with pytest.raises(HTTPNotFound):
+        client.get(f"{server.url}/missing")
+    assert server.hits["/missing"] == 1  # a 404 is an answer, not retried
+    server.failures["/down"] = -1
+    with pytest.raises(NetworkError, match=r"/down failed after 3 tries: HTTP 503"):
+        client.get(f"{server.url}/down")
+
+
+def test_http_client_connection_refused() -> None:
+    client = HttpClient(retries=1, backoff=0.01, timeout=2)
+    with pytest.raises(NetworkError, match=r"http://127\.0\.0\.1:9/x failed after 2 tries"):
+        client.get("http://127.0.0.1:9/x")
+
+
+# --------------------------------------------------------------------------- pure parts
+
+
+def test_parse_core_metadata_reads_headers_only() -> None:
+    text = (
+        "Metadata-Version: 2.2\nName: x\nVersion: 1\nDynamic: requires-dist\n"
+        "Requires-Dist: a (>=1.0)\nRequires-Dist: b;\n extra == 'c'\nRequires-Python: >=3.8\n"
+        "\nbody\nRequires-Dist: nope\n"
+    )
+    md = parse_core_metadata(text.encode())
+    assert md.requires_dist == ("a (>=1.0)", "b; extra == 'c'")
+    assert md.requires_python == ">=3.8" and md.metadata_version == "2.2"
+    assert not md.static_requires_dist  # declared dynamic
+    assert parse_core_metadata(b"Metadata-Version: 2.3\n\n").static_requires_dist
+    assert not parse_core_metadata(b"Metadata-Version: 2.1\n\n").static_requires_dist
+
+
+def test_requires_txt_sections() -> None:
+    text = (
+        "a>=1\nb; python_version < '3'\n\n[x]\nc\n\n[:sys_platform == \"win32\"]\nd\n\n"
+        "[y:python_version >= \"3.8\"]\ne[z]>=2\n"
+    )
+    assert requires_txt_to_requires_dist(text) == [
+        "a>=1",
+        "b; python_version < '3'",
+        'c; extra == "x"',
+        'd; sys_platform == "win32"',
+        'e[z]>=2; (python_version >= "3.8") and (extra == "y")',
+    ]
+    for line in requires_txt_to_requires_dist(text):
+        Requirement(line)  # every line is valid PEP 508
+
+
+def test_sdist_metadata_rules() -> None:
+    def sd(members: dict[str, str]) -> tuple[tuple[str, ...] | None, str]:
+        m = metadata_from_sdist("p-1.tar.gz", make_sdist("p", "1", members))
+        return m.requires_dist, m.source
+
+    pkg21 = metadata_text("p", "1", ["q"], metadata_version="2.1")
+    assert sd({"PKG-INFO": metadata_text("p", "1", metadata_version="2.2")}) == ((), "pkg-info")
+    # an egg-info without requires.txt: setuptools writes none when nothing is required
+    assert sd({"PKG-INFO": pkg21, "p.egg-info/PKG-INFO": pkg21}) == ((), "egg-info")
+    assert sd({"PKG-INFO": pkg21, "src/p.egg-info/requires.txt": "r\n"}) == (("r",), "requires.txt")
+    # no egg-info, static Requires-Dist in an older PKG-INFO (flit, poetry, hatch)
+    assert sd({"PKG-INFO": pkg21}) == (("q",), "pkg-info-static")
+    assert sd({"PKG-INFO": metadata_text("p", "1", metadata_version="1.0")}) == (None, "none")
+
+
+def test_requirement_applies_per_extra() -> None:
+    def applies(line: str, extras: Sequence[str] | None) -> bool:
+        return requirement_applies(Requirement(line), extras)
+
+    assert applies('a; sys_platform == "win32"', [])
+    assert not applies('a; extra == "x"', [])
+    assert applies('a; extra == "x"', ["x"])
+    assert applies('a; extra == "X_"', ["x-"])  # extras compare normalized
+    assert applies('a; extra == "x"', None)  # None: every extra
+    assert not applies('a; python_version < "3" and extra == "x"', ["y"])
+    assert applies('a; (python_version < "3" or extra == "x") and os_name == "nt"', [])
+    assert applies('a; extra != "x"', [])
+
+
+def test_file_url_canonical_for_pypi() -> None:
+    b2 = "58a2bb081bab032533a855d44de1d56f8e8426114ff1ba5d1f07a438a0a654f8"
+    entry = {
+        "filename": "idna-3.20-py3-none-any.whl",
+        "url": f"../../packages/packages/58/a2/{b2[4:]}/idna-3.20-py3-none-any.whl",
+        "digests": {"blake2b_256": b2},
+    }
+    page = "https://pypi.org/pypi/idna/json"
+    assert file_url(entry, page, warehouse=True) == (
+        f"https://files.pythonhosted.org/packages/58/a2/{b2[4:]}/idna-3.20-py3-none-any.whl"
+    )
+    assert file_url(entry, page, warehouse=False) == (
+        f"https://pypi.org/packages/packages/58/a2/{b2[4:]}/idna-3.20-py3-none-any.whl"
+    )
+    other = {**entry, "url": "https://mirror.example/x/idna-3.20-py3-none-any.whl"}
+    assert file_url(other, page, warehouse=True) == other["url"]
+
+
+def test_select_releases_skips_unusable() -> None:
+    def f(filename: str, packagetype: str, yanked: bool = False) -> dict[str, Any]:
+        return {"filename": filename, "url": f"https://x/{filename}", "packagetype": packagetype,
+                "digests": {"sha256": "0" * 64}, "yanked": yanked}
+
+    page = {
+        "1.0": [f("p-1.0-py2.7.egg", "bdist_egg")],  # eggs only: dropped
+        "1.1": [f("p-1.1.tar.gz", "sdist")],
+        "1.2": [],  # no files
+        "banana": [f("p-banana.tar.gz", "sdist")],  # not PEP 440
+        "2.0": [f("p-2.0-py3-none-any.whl", "bdist_wheel", yanked=True)],
+    }
+    assert [c.version for c in select_releases(page, None)] == ["2.0", "1.1"]
+    # a yanked release does not count towards the limit, but is kept above the oldest kept one
+    assert [c.version for c in select_releases(page, 1)] == ["2.0", "1.1"]
+
+
+def test_console_reporter() -> None:
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    p = Progress(projects_done=1, projects_known=2, metadata_done=3, metadata_total=4)
+    tty = Tty()
+    r = ConsoleReporter(tty)
+    r.progress(p)
+    r.warning("w")
+    r.finish("done")
+    assert tty.getvalue() == "\r\x1b[Kprojects 1/2, metadata 3/4\r\x1b[Kwarning: w\ndone\n"
+    plain = io.StringIO()
+    r = ConsoleReporter(plain, interval=3600)
+    r.progress(p)
+    r.progress(p)  # within the interval: not repeated
+    assert plain.getvalue() == "projects 1/2, metadata 3/4\n"
