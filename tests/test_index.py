@@ -1,0 +1,201 @@
+"""The index format v1: model round trips, the reader, the writer, and the committed fixture."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from mach_nix.errors import IndexFormatError
+from mach_nix.index import (
+    File,
+    Index,
+    Project,
+    Release,
+    atomic_write,
+    dump_json,
+    project_path,
+    shard,
+    write_index_meta,
+    write_project,
+)
+from packaging.requirements import Requirement
+from packaging.version import Version
+
+FIXTURE = Path(__file__).parent / "data" / "index"
+
+WHEEL = File(
+    filename="charset_normalizer-3.3.2-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    url="https://files.example/charset_normalizer-3.3.2-cp311-cp311-manylinux_2_17_x86_64.whl",
+    sha256="a" * 64,
+    kind="wheel",
+    tags=File.wheel_tags(
+        "charset_normalizer-3.3.2-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
+    ),
+    requires_python=">=3.7",
+    upload_time="2023-10-28T09:00:00.000000Z",
+)
+SDIST = File(
+    filename="charset-normalizer-3.3.2.tar.gz",
+    url="https://files.example/charset-normalizer-3.3.2.tar.gz",
+    sha256="b" * 64,
+    kind="sdist",
+    yanked=True,
+)
+
+
+def test_file_round_trip_and_compact_dict() -> None:
+    assert WHEEL.tags == (
+        "cp311-cp311-manylinux2014_x86_64",
+        "cp311-cp311-manylinux_2_17_x86_64",
+    )
+    for f in (WHEEL, SDIST):
+        assert File.from_dict(f.to_dict()) == f
+    # defaults are left out of the document
+    assert SDIST.to_dict() == {
+        "filename": SDIST.filename,
+        "url": SDIST.url,
+        "sha256": SDIST.sha256,
+        "kind": "sdist",
+        "yanked": True,
+    }
+    assert WHEEL.to_dict()["upload_time"] == "2023-10-28T09:00:00.000000Z"
+    assert File.wheel_tags("not-a-wheel.whl") == ()
+
+
+def test_release_round_trip_and_null_requires_dist() -> None:
+    rel = Release("3.3.2", ("idna>=2; extra == 'x'",), ">=3.7", (WHEEL, SDIST))
+    assert Release.from_dict("3.3.2", rel.to_dict()) == Release(
+        "3.3.2", rel.requires_dist, ">=3.7", (SDIST, WHEEL)  # files come back sorted by name
+    )
+    unknown = Release("1.0", None, files=(SDIST,))
+    d = unknown.to_dict()
+    assert d["requires_dist"] is None and "requires_python" not in d
+    assert Release.from_dict("1.0", d).requires_dist is None
+    assert Release.from_dict("1.0", {"requires_dist": [], "files": []}).requires_dist == ()
+
+
+def test_release_yanked_only_when_every_file_is() -> None:
+    assert Release("1", (), files=(SDIST,)).yanked
+    assert not Release("1", (), files=(SDIST, WHEEL)).yanked
+    assert not Release("1", ()).yanked  # no files: nothing was yanked
+    assert Release("1", (), files=(SDIST,)).to_dict()["yanked"] is True
+
+
+def test_project_round_trip_sorts_versions() -> None:
+    project = Project(
+        "Foo.Bar",
+        (Release("1.10", ()), Release("1.9", ()), Release("1.0rc1", ()), Release("junk", ())),
+    )
+    d = project.to_dict()
+    assert d["schemaVersion"] == 1
+    assert list(d["releases"]) == ["junk", "1.0rc1", "1.9", "1.10"]
+    back = Project.from_dict(json.loads(dump_json(d)))
+    assert back.name == "foo-bar"
+    assert [r.version for r in back.releases] == ["junk", "1.0rc1", "1.9", "1.10"]
+
+
+def test_project_of_another_schema_version_is_refused() -> None:
+    with pytest.raises(IndexFormatError) as e:
+        Project.from_dict({"schemaVersion": 2, "name": "x", "releases": {}}, source="x.json")
+    msg = str(e.value)
+    assert msg.startswith("x.json: index project file has schemaVersion 2")
+    assert "reads version 1" in msg and "mach-nix index" in msg
+
+
+def test_index_reader_and_writer(tmp_path: Path) -> None:
+    write_project(tmp_path, Project("requests", (Release("2.0", ("idna",), files=(SDIST,)),)))
+    write_project(tmp_path, Project("a", ()))
+    write_index_meta(tmp_path, {"roots": ["requests"]})
+    assert project_path(tmp_path, "Requests") == tmp_path / "projects/re/requests.json"
+    assert shard("a") == "a"
+    index = Index(tmp_path)
+    assert index.meta["roots"] == ["requests"]
+    proj = index.project("REQUESTS")
+    assert proj is not None and proj.releases[0].requires_dist == ("idna",)
+    assert index.project("requests") is proj  # cached
+    assert index.project("nope") is None
+    assert list(index.names()) == ["a", "requests"]
+    # deterministic bytes
+    assert (tmp_path / "index.json").read_bytes() == (
+        b'{"layout":"shard2","roots":["requests"],"schemaVersion":1}\n'
+    )
+
+
+def test_index_refuses_missing_and_foreign_indexes(tmp_path: Path) -> None:
+    with pytest.raises(IndexFormatError, match="has no index.json. Build one with"):
+        Index(tmp_path)
+    (tmp_path / "index.json").write_text('{"schemaVersion": 7, "layout": "shard2"}')
+    with pytest.raises(IndexFormatError, match="schemaVersion 7 .*reads schemaVersion 1"):
+        Index(tmp_path)
+    (tmp_path / "index.json").write_text("{not json")
+    with pytest.raises(IndexFormatError, match="cannot be read"):
+        Index(tmp_path)
+
+
+def test_index_refuses_a_corrupt_project_file(tmp_path: Path) -> None:
+    write_index_meta(tmp_path)
+    atomic_write(project_path(tmp_path, "bad"), b"{")
+    with pytest.raises(IndexFormatError, match=r"bad\.json cannot be read"):
+        Index(tmp_path).project("bad")
+
+
+def test_atomic_write_leaves_no_temporary_files(tmp_path: Path) -> None:
+    target = tmp_path / "d" / "f.json"
+    atomic_write(target, b"1")
+    atomic_write(target, b"2")
+    assert target.read_bytes() == b"2"
+    assert [p.name for p in target.parent.iterdir()] == ["f.json"]
+
+
+# --------------------------------------------------------------------------- the fixture index
+
+FIXTURE_ROOTS = [
+    "requests", "attrs", "resolvelib", "packaging", "six", "python-dateutil", "click", "flask",
+    "jinja2", "markupsafe", "werkzeug", "itsdangerous", "blinker", "urllib3", "idna", "certifi",
+    "charset-normalizer", "pysocks", "typing-extensions", "pyyaml", "tomli", "exceptiongroup",
+    "iniconfig", "pluggy", "pytest", "colorama", "importlib-metadata", "zipp",
+]
+
+
+def test_fixture_index_is_readable_and_closed() -> None:
+    index = Index(FIXTURE)
+    names = set(index.names())
+    assert set(FIXTURE_ROOTS) <= names
+    requested = {"requests": {"socks"}}
+    for name in sorted(names):
+        project = index.project(name)
+        assert project is not None and project.name == name and project.releases
+        for rel in project.releases:
+            Version(rel.version)
+            for f in rel.files:
+                assert f.url.startswith("https://files.pythonhosted.org/packages/")
+                assert len(f.sha256) == 64 and f.kind in ("wheel", "sdist")
+            for line in rel.requires_dist or ():
+                req = Requirement(line)
+                marker = str(req.marker or "")
+                extra_only = "extra ==" in marker and not any(
+                    f'extra == "{e}"' in marker for e in requested.get(name, ())
+                )
+                if not extra_only:
+                    # every dependency outside unrequested extras is in the index
+                    assert normalize(req.name) in names, line
+    assert (FIXTURE / "index.json").read_bytes().endswith(b"}\n")
+
+
+def test_fixture_newest_releases_have_wheels_for_cpython_3_11_and_3_13() -> None:
+    index = Index(FIXTURE)
+    for name in ("requests", "urllib3", "charset-normalizer", "idna", "certifi", "pysocks",
+                 "attrs"):
+        project = index.project(name)
+        assert project is not None
+        newest = [r for r in project.releases
+                  if not Version(r.version).is_prerelease and not r.yanked][-1]
+        assert newest.requires_dist is not None, name
+        tags = {t for f in newest.files if f.kind == "wheel" for t in f.tags}
+        for py in ("311", "313"):
+            ok = any(t.endswith("-none-any") for t in tags) or any(
+                t.startswith((f"cp{py}-cp{py}-", "cp37-abi3-")) and t.endswith("x86_64")
+                for t in tags
+            )
+            assert ok, (name, py, sorted(tags))
