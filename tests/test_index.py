@@ -19,6 +19,7 @@ from mach_nix.index import (
     write_index_meta,
     write_project,
 )
+from mach_nix.names import normalize
 from packaging.requirements import Requirement
 from packaging.version import Version
 
