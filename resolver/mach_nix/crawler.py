@@ -759,8 +759,7 @@ class Crawler:
             return None
         for rel in old.releases:
             if rel.version == cand.version:
-                if rel.requires_dist is None:
-                    return None
+                # null is reused too: the same files give the same answer (--refresh retries)
                 before = sorted((f.filename, f.sha256) for f in rel.files)
                 now = sorted((f.filename, f.sha256) for f in cand.files)
                 if before != now:
