@@ -393,6 +393,14 @@ def test_unknown_root_is_an_error(
     assert "Traceback" not in err
 
 
+def test_pypi_url_without_scheme_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert crawler.main(["--out", str(tmp_path), "--pypi-url", "pypi.org", "six"]) == 1
+    err = capsys.readouterr().err
+    assert "'pypi.org/pypi/six/json' is not an http(s) URL" in err and "Traceback" not in err
+
+
 def test_two_runs_are_byte_identical_and_a_rerun_reuses(pypi: FakePyPI, tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     assert crawl(pypi, a, "alpha[fast]", "dyn") == 0

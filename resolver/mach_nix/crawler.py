@@ -203,10 +203,11 @@ def _sdist_members(filename: str, data: bytes) -> dict[str, bytes]:
         else:
             with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tf:
                 for member in tf:
-                    if member.isfile() and wanted(member.name.lstrip("./")):
+                    path = member.name.removeprefix("./")
+                    if member.isfile() and wanted(path):
                         fobj = tf.extractfile(member)
                         if fobj is not None:
-                            found[member.name.lstrip("./")] = fobj.read()
+                            found[path] = fobj.read()
     except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
         raise MetadataError(f"the archive cannot be read: {e}") from None
     return found

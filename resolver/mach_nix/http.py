@@ -76,6 +76,11 @@ class HttpClient:
         Raises HTTPNotFound on 404/410 and NetworkError on anything else that is not 2xx after
         the retries.
         """
+        if not url.startswith(("http://", "https://", "file:")):
+            raise NetworkError(
+                f"{url!r} is not an http(s) URL; check the URL (and --pypi-url, which needs "
+                "the scheme: https://pypi.org)."
+            )
         hdrs = {"User-Agent": self.user_agent, **(headers or {})}
         if compressed:
             hdrs["Accept-Encoding"] = "gzip"
