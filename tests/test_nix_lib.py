@@ -89,13 +89,16 @@ def test_unknown_python_is_explained() -> None:
 def test_unsatisfiable_requirements_fail_evaluation_with_the_explanation() -> None:
     err = nixutil.nix_eval_error(
         lib_expr(
-            '(m.resolution { requirements = "requests==2.31.0\\nurllib3<1.21\\n"; }).roots',
+            '(m.resolution { requirements = "flask==3.0.0\\nwerkzeug<3\\n"; }).roots',
             pypiIndex=str(INDEX),
         ),
         read_write=True,
     )
-    assert "error: mach-nix:" in err
-    assert "urllib3" in err and "requests" in err
+    # The same chain the CLI prints: who asked for what, and what flask itself needs.
+    assert "error: mach-nix: Cannot resolve the requirements" in err
+    assert "you asked for flask==3.0.0" in err
+    assert "flask 3.0.0 needs werkzeug>=3.0.0" in err
+    assert "you also asked for werkzeug<3" in err
     assert "Traceback" not in err
 
 
