@@ -78,3 +78,24 @@ def test_issue_example_builds_and_imports(pkgs_expr: str) -> None:
     )
     for name, pkg in resolution["packages"].items():
         assert probe["versions"].get(name) == pkg["version"], name
+
+
+def test_sdist_provider_builds_from_source(pkgs_expr: str) -> None:
+    """`providers.six = "sdist"` builds six from its .tar.gz with its PEP 517 backend."""
+    expr = (
+        f"let pkgs = {pkgs_expr}; m = import {ROOT} {{ inherit pkgs; pypiIndex = {ROOT}/tests/data/index; }}; "
+        'args = { requirements = "six\\nattrs\\n"; providers.six = "sdist"; }; '
+        "in { env = m.mkPython args; six = (m.resolution args).packages.six; }"
+    )
+    six = nixutil.nix_eval_json(f"({expr}).six", read_write=True)
+    assert six["provider"] == "sdist"
+    assert six["file"]["filename"].endswith(".tar.gz")
+
+    env = nixutil.nix_build_expr(expr, attr="env")
+    out = subprocess.run(
+        [str(env / "bin" / "python"), "-c", "import six, attrs; print(six.__version__)"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert out.stdout.strip() == six["version"]
