@@ -214,3 +214,19 @@ def test_resolve_request_imports_little(tmp_path: Path, index: Path) -> None:
     )
     p = _python(code, "resolve-request", str(request), "--index", str(index), "--out", str(out))
     assert p.stdout.strip() == "0 []", p.stderr
+
+
+FIXTURE = Path(__file__).resolve().parent / "data" / "index"
+CASES = sorted(p.parent for p in (Path(__file__).resolve().parent / "cases").glob(
+    "*/request.json"))
+
+
+@pytest.mark.skipif(not (FIXTURE / "index.json").is_file(), reason="no fixture index")
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_resolve_request_writes_the_golden_document(
+    case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "resolution.json"
+    assert main(["resolve-request", str(case / "request.json"), "--index", str(FIXTURE),
+                 "--out", str(out)]) == 0
+    assert out.read_bytes() == (case / "resolution.json").read_bytes()
