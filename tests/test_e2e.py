@@ -12,9 +12,8 @@ import os
 import subprocess
 from pathlib import Path
 
-import pytest
-
 import nixutil
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
