@@ -29,11 +29,17 @@
     let
       platform = python.stdenv.hostPlatform;
       libc = python.stdenv.cc.libc or null;
+      implementation = python.implementation or "cpython";
     in
+    # nixpkgs' pypy carries the PyPy release in `version` and only X.Y of the language, so the
+    # full Python version that markers and wheel tags need is not known for it.
+    if implementation != "cpython" then
+      throw "mach-nix: ${python.name or "the interpreter"} is a ${implementation} interpreter; mach-nix resolves for CPython only so far. Pass a CPython interpreter (`python = \"python3\";`)."
+    else
     {
       inherit (platform) system;
       python = {
-        implementation = python.implementation or "cpython";
+        inherit implementation;
         inherit (python) version;
       };
       libc =

@@ -51,6 +51,14 @@ def test_target_read_from_the_interpreter() -> None:
     assert target["libc"]["version"].startswith("2.")
 
 
+def test_pypy_is_refused_with_a_message() -> None:
+    # nixpkgs' pypy has the PyPy release in `version`: resolving with it would be wrong.
+    err = nixutil.nix_eval_error(
+        lib_expr('m.targetOf (pkgs.python3 // { implementation = "pypy"; name = "pypy3.10-7.3.17"; })')
+    )
+    assert "pypy3.10-7.3.17 is a pypy interpreter; mach-nix resolves for CPython only" in err
+
+
 def test_request_is_request_v1() -> None:
     sys.path.insert(0, str(ROOT / "resolver"))
     from mach_nix.formats import Request
