@@ -193,7 +193,7 @@ def _add_index(
     try:
         from . import crawler
     except ImportError as e:
-        raise MachNixError(f"`mach-nix index` is not available in this installation ({e}).")
+        raise MachNixError(f"`mach-nix index` is not available in this installation ({e}).") from None
     p = sub.add_parser("index", help="build or refresh a pinned index from PyPI",
                        description=description)
     crawler.configure_parser(p)
