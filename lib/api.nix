@@ -5,6 +5,7 @@
   pkgs,
   resolve,
   resolution1,
+  lock1,
   core,
   defaultPython,
   defaultIndex,
@@ -20,12 +21,9 @@ let
     else
       python;
 
-  indexFrom =
-    fn: index:
-    if index == null then
-      throw "mach-nix.${fn}: no package index given. Pass `pypiIndex = <a mach-nix index directory>` to `import mach-nix { ... }` or to ${fn}; build one with `mach-nix index --out ./index -r requirements.txt` (docs/index-format.md)."
-    else
-      index;
+  noSource =
+    fn:
+    throw "mach-nix.${fn}: nothing to resolve against. Either lock the requirements once with `mach-nix lock -r requirements.txt -o mach-nix.lock.json` and pass `lockFile = ./mach-nix.lock.json;` (no resolver runs during evaluation), or pass `pypiIndex = <a mach-nix index directory>` (to `import mach-nix { ... }` or to ${fn}) to resolve during evaluation; build an index with `mach-nix index --out ./index -r requirements.txt` (docs/index-format.md).";
 
   # Everything the functions share: the interpreter, the resolution and its overrides.
   prepare =
@@ -36,22 +34,33 @@ let
       pre ? false,
       python ? defaultPython,
       pypiIndex ? defaultIndex,
+      lockFile ? null,
       tests ? false,
       overridesPre ? [ ],
       overridesPost ? [ ],
     }:
     let
       py = pythonFrom fn python;
-      drv = resolve.resolverDrv {
+      request = resolve.mkRequest {
         python = py;
-        index = indexFrom fn pypiIndex;
-        system = pkgs.stdenv.buildPlatform.system;
-        request = resolve.mkRequest {
-          python = py;
-          inherit requirements providers pre;
-        };
+        inherit requirements providers pre;
       };
-      resolution = resolve.read drv;
+      # Without a lock, the resolver runs in a derivation (import-from-derivation).
+      drv =
+        if pypiIndex == null then
+          noSource fn
+        else
+          resolve.resolverDrv {
+            python = py;
+            index = pypiIndex;
+            system = pkgs.stdenv.buildPlatform.system;
+            inherit request;
+          };
+      resolution =
+        if lockFile != null then
+          lock1.read { inherit fn lockFile request; }
+        else
+          resolve.read drv;
     in
     {
       python = py;
@@ -105,7 +114,7 @@ in
     # Inputs
 
     `args`
-    : `{ requirements; providers ? {}; pre ? false; python ? "python3"; pypiIndex; tests ? false; }`
+    : `{ requirements; providers ? {}; pre ? false; python ? "python3"; pypiIndex | lockFile; tests ? false; }`
 
     # Type
 
@@ -132,7 +141,7 @@ in
     # Inputs
 
     `args`
-    : `{ requirements; providers ? {}; pre ? false; python ? "python3"; pypiIndex; tests ? false; overridesPre ? []; overridesPost ? []; }`
+    : `{ requirements; providers ? {}; pre ? false; python ? "python3"; pypiIndex | lockFile; tests ? false; overridesPre ? []; overridesPost ? []; }`
 
     # Type
 

@@ -12,6 +12,7 @@ let
   target = import ./target.nix { inherit lib; };
   resolution1 = import ./resolution1.nix { inherit lib; };
   resolve = import ./resolve.nix { inherit lib target resolution1; };
+  lock1 = import ./lock1.nix { inherit lib resolution1; };
   providers = {
     wheel = import ./providers/wheel.nix { inherit lib pkgs; };
     sdist = import ./providers/sdist.nix { inherit lib pkgs; };
@@ -24,6 +25,7 @@ let
       pkgs
       resolve
       resolution1
+      lock1
       core
       ;
     defaultPython = python;

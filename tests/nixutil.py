@@ -78,8 +78,15 @@ def _source_args(expr_or_file: str | Path) -> list[str]:
     return ["-E", expr_or_file]
 
 
-def _arg_flags(args: Mapping[str, str] | None, argstrs: Mapping[str, str] | None) -> list[str]:
+def _arg_flags(
+    args: Mapping[str, str] | None,
+    argstrs: Mapping[str, str] | None,
+    options: Mapping[str, str] | None = None,
+) -> list[str]:
+    """`--arg`, `--argstr` and `--option` flags (options such as allow-import-from-derivation)."""
     flags: list[str] = []
+    for name, value in (options or {}).items():
+        flags += ["--option", name, value]
     for name, expr in (args or {}).items():
         flags += ["--arg", name, expr]
     for name, value in (argstrs or {}).items():
@@ -93,6 +100,7 @@ def nix_eval(
     attr: str | None = None,
     args: Mapping[str, str] | None = None,
     argstrs: Mapping[str, str] | None = None,
+    options: Mapping[str, str] | None = None,
     strict: bool = True,
     read_write: bool = False,
     impure: bool = False,
@@ -109,7 +117,7 @@ def nix_eval(
         argv.append("--strict")
     if read_write:
         argv.append("--read-write-mode")
-    argv += _arg_flags(args, argstrs)
+    argv += _arg_flags(args, argstrs, options)
     if attr:
         argv += ["-A", attr]
     argv += _source_args(expr_or_file)
@@ -136,6 +144,7 @@ def nix_build(
     attr: str | None = None,
     args: Mapping[str, str] | None = None,
     argstrs: Mapping[str, str] | None = None,
+    options: Mapping[str, str] | None = None,
     check: bool = False,
     timeout: float | None = None,
 ) -> Path:
@@ -146,7 +155,7 @@ def nix_build(
     argv = ["nix-build", "--no-out-link"]
     if check:
         argv.append("--check")
-    argv += _arg_flags(args, argstrs)
+    argv += _arg_flags(args, argstrs, options)
     if attr:
         argv += ["-A", attr]
     argv += _source_args(expr_or_file)
