@@ -98,3 +98,23 @@ def test_sdist_provider_builds_from_source(pkgs_expr: str) -> None:
         text=True,
     )
     assert out.stdout.strip() == six["version"]
+
+
+def test_overrides_replace_the_package_sets_own_versions(pkgs_expr: str) -> None:
+    """m.mkPythonOverrides is the core: used with python.override, the set's own `six` is
+    replaced by the resolved one."""
+    expr = (
+        f"let pkgs = {pkgs_expr}; m = import {ROOT} {{ inherit pkgs; pypiIndex = {ROOT}/tests/data/index; }}; "
+        'overrides = m.mkPythonOverrides { requirements = "six==1.17.0\\npython-dateutil\\n"; }; '
+        "py = pkgs.python3.override { self = py; packageOverrides = overrides; }; "
+        "in { original = pkgs.python3.pkgs.six.version; six = py.pkgs.six.version; "
+        "env = py.withPackages (ps: [ ps.python-dateutil ps.six ]); }"
+    )
+    versions = nixutil.nix_eval_json(f"let r = {expr}; in {{ inherit (r) original six; }}", read_write=True)
+    assert versions["six"] == "1.17.0"
+    assert versions["original"] != "1.17.0"  # the set had another six before
+
+    env = nixutil.nix_build_expr(expr, attr="env")
+    probe = "import dateutil, six; print(six.__version__)"
+    out = subprocess.run([str(env / "bin" / "python"), "-c", probe], check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "1.17.0"

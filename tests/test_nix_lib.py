@@ -193,3 +193,11 @@ def test_golden_case_through_nix(case: Path) -> None:
         assert f"error: mach-nix: {doc['error']['message'][:60]}" in err
     else:
         assert nixutil.nix_eval_json(read, read_write=True) == sorted(doc["packages"])
+
+
+def test_every_public_function_is_tested() -> None:
+    """Every function the library returns is exercised by name in some test module."""
+    public = nixutil.nix_eval_json(f"builtins.attrNames (import {ROOT} {{ pkgs = {DOUBLE}; }})")
+    tests = "\n".join(p.read_text() for p in (ROOT / "tests").glob("test_*.py"))
+    untested = [name for name in public if f"m.{name}" not in tests and f".{name} " not in tests]
+    assert public and not untested
