@@ -80,12 +80,6 @@ def test_requirements_must_be_a_string() -> None:
     assert "builtins.readFile" in err
 
 
-def test_missing_index_is_explained() -> None:
-    err = nixutil.nix_eval_error(lib_expr('(m.mkPython { requirements = "attrs"; }).drvPath'))
-    assert "mach-nix.mkPython: no package index given" in err
-    assert "mach-nix index --out" in err
-
-
 def test_unknown_python_is_explained() -> None:
     err = nixutil.nix_eval_error(
         lib_expr('(m.mkPython { requirements = "attrs"; python = "python27"; }).drvPath', pypiIndex=str(INDEX))
