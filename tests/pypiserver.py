@@ -1,0 +1,236 @@
+"""A fake PyPI on 127.0.0.1 for tests: the JSON API, files, PEP 658 `.metadata`, range requests.
+
+Tests build projects with `add_wheel` / `add_sdist`, then `publish()` writes the JSON pages.
+`serve()` runs it in a thread. Counters record what was asked (`hits`), what was answered
+successfully (`ok`) and how many bytes (`served`), per path; `failures` makes a path answer 503,
+`stalls` makes it hang until the server stops (to interrupt a crawl at a known point).
+Shared by the crawler tests and any test that needs PyPI without the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import random
+import re
+import tarfile
+import threading
+import zipfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_GET(self) -> None:
+        fake = self.server.fake
+        path = self.path.split("?", 1)[0]
+        with fake.lock:
+            fake.hits[path] += 1
+            failing = fake.failures.get(path, 0)
+            if failing:
+                fake.failures[path] = failing - 1 if failing > 0 else failing
+            stalled = path in fake.stalls
+        if stalled:
+            fake.unstall.wait(timeout=60)
+            return  # the connection closes without an answer
+        if failing:
+            self._send(503, b"busy")
+            return
+        body = fake.routes.get(path)
+        if body is None:
+            self._send(404, b"not found")
+            return
+        rng = self.headers.get("Range")
+        m = re.fullmatch(r"bytes=(\d*)-(\d*)", rng or "")
+        if m is None:
+            self._send(200, body, path)
+            return
+        size = len(body)
+        if m.group(1):
+            start = int(m.group(1))
+            end = min(size - 1, int(m.group(2))) if m.group(2) else size - 1
+        else:
+            start, end = max(0, size - int(m.group(2))), size - 1
+        self._send(206, body[start : end + 1], path, {"Content-Range": f"bytes {start}-{end}/{size}"})
+
+    def _send(
+        self, status: int, body: bytes, path: str = "", headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+        if path:
+            with self.server.fake.lock:
+                self.server.fake.served[path] += len(body)
+                self.server.fake.ok[path] += 1
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    fake: FakePyPI
+    daemon_threads = True
+
+
+@dataclass
+class _File:
+    filename: str
+    body: bytes
+    packagetype: str
+    requires_python: str | None = None
+    yanked: bool = False
+    metadata: bytes | None = None  # served at URL.metadata
+    announce: str | None = None  # core-metadata sha256 in the JSON page
+    relative: bool = False
+
+
+@dataclass
+class FakePyPI:
+    """Projects added with add_wheel/add_sdist; publish() writes the JSON pages."""
+
+    routes: dict[str, bytes] = field(default_factory=dict)
+    failures: dict[str, int] = field(default_factory=dict)  # path -> 503s to answer (-1: always)
+    hits: Counter[str] = field(default_factory=Counter)
+    served: Counter[str] = field(default_factory=Counter)  # bytes per path
+    ok: Counter[str] = field(default_factory=Counter)  # successful answers (200, 206) per path
+    stalls: set[str] = field(default_factory=set)  # paths that hang until the server stops
+    unstall: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    projects: dict[str, dict[str, list[_File]]] = field(default_factory=dict)
+    url: str = ""
+
+    def add_wheel(
+        self,
+        name: str,
+        version: str,
+        requires_dist: Sequence[str] = (),
+        *,
+        serve_metadata: bool = True,
+        announce: bool = True,
+        bad_announce: bool = False,
+        yanked: bool = False,
+        requires_python: str | None = None,
+        padding: int = 0,
+        relative: bool = False,
+    ) -> bytes:
+        meta = metadata_text(name, version, requires_dist, requires_python=requires_python)
+        wheel = make_wheel(name, version, meta, padding=padding)
+        sha = hashlib.sha256(meta.encode()).hexdigest()
+        self.projects.setdefault(name, {}).setdefault(version, []).append(
+            _File(
+                filename=f"{name}-{version}-py3-none-any.whl",
+                body=wheel,
+                packagetype="bdist_wheel",
+                requires_python=requires_python,
+                yanked=yanked,
+                metadata=meta.encode() if serve_metadata else None,
+                announce=("0" * 64 if bad_announce else sha) if announce else None,
+                relative=relative,
+            )
+        )
+        return wheel
+
+    def add_sdist(self, name: str, version: str, members: dict[str, str]) -> bytes:
+        sdist = make_sdist(name, version, members)
+        self.projects.setdefault(name, {}).setdefault(version, []).append(
+            _File(filename=f"{name}-{version}.tar.gz", body=sdist, packagetype="sdist")
+        )
+        return sdist
+
+    def publish(self) -> None:
+        for name, releases in self.projects.items():
+            page: dict[str, Any] = {"info": {"name": name}, "releases": {}, "last_serial": 1}
+            for version, files in releases.items():
+                entries = []
+                for f in files:
+                    path = f"/files/{name}/{f.filename}"
+                    self.routes[path] = f.body
+                    if f.metadata is not None:
+                        self.routes[path + ".metadata"] = f.metadata
+                    entry: dict[str, Any] = {
+                        "filename": f.filename,
+                        "url": f"../../..{path}" if f.relative else self.url + path,
+                        "digests": {"sha256": hashlib.sha256(f.body).hexdigest()},
+                        "packagetype": f.packagetype,
+                        "requires_python": f.requires_python,
+                        "yanked": f.yanked,
+                        "size": len(f.body),
+                        "upload_time_iso_8601": "2024-01-02T03:04:05.000000Z",
+                        "core-metadata": {"sha256": f.announce} if f.announce else False,
+                    }
+                    entries.append(entry)
+                page["releases"][version] = entries
+            self.routes[f"/pypi/{name}/json"] = json.dumps(page).encode()
+
+
+@contextmanager
+def serve() -> Iterator[FakePyPI]:
+    """A running fake PyPI (empty until the caller adds projects and publishes)."""
+    fake = FakePyPI()
+    httpd = _Server(("127.0.0.1", 0), _Handler)
+    httpd.fake = fake
+    fake.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        fake.unstall.set()
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+def metadata_text(
+    name: str,
+    version: str,
+    requires_dist: Sequence[str] = (),
+    *,
+    requires_python: str | None = None,
+    metadata_version: str = "2.1",
+    dynamic: Sequence[str] = (),
+) -> str:
+    lines = [f"Metadata-Version: {metadata_version}", f"Name: {name}", f"Version: {version}"]
+    lines += [f"Dynamic: {d}" for d in dynamic]
+    if requires_python:
+        lines.append(f"Requires-Python: {requires_python}")
+    lines += [f"Requires-Dist: {r}" for r in requires_dist]
+    return "\n".join(lines) + "\n\nA long description body.\nRequires-Dist: not-a-header\n"
+
+
+def make_wheel(name: str, version: str, metadata: str, *, padding: int = 0) -> bytes:
+    buf = io.BytesIO()
+    dist_info = f"{name}-{version}.dist-info"
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"{dist_info}/METADATA", metadata)
+        if padding:  # incompressible, so METADATA is far from the central directory
+            data = random.Random(name + version).randbytes(padding)
+            zf.writestr(f"{name}/blob.bin", data, compress_type=zipfile.ZIP_STORED)
+        zf.writestr(f"{name}/__init__.py", "")
+        zf.writestr(f"{dist_info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\n")
+        zf.writestr(f"{dist_info}/RECORD", "")
+    return buf.getvalue()
+
+
+def make_sdist(name: str, version: str, members: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+        for path, text in {"setup.py": "", **members}.items():
+            data = text.encode()
+            info = tarfile.TarInfo(f"{name}-{version}/{path}")
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
