@@ -15,15 +15,13 @@ from mach_nix.crawler import (
     ConsoleReporter,
     Progress,
     file_url,
-    metadata_from_sdist,
-    parse_core_metadata,
     requirement_applies,
-    requires_txt_to_requires_dist,
     select_releases,
 )
 from mach_nix.errors import NetworkError
 from mach_nix.http import HttpClient, HTTPNotFound
 from mach_nix.index import Index
+from mach_nix.metadata import metadata_from_sdist, parse_core_metadata, requires_txt_to_requires_dist
 from packaging.requirements import Requirement
 from pypiserver import FakePyPI, make_sdist, metadata_text, serve
 
