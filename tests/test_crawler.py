@@ -5,6 +5,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -231,6 +238,186 @@ def test_requirements_file(pypi: FakePyPI, tmp_path: Path) -> None:
 
 def tree(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# --------------------------------------------------------------------------- update, resume
+
+RESOLVER = Path(__file__).resolve().parent.parent / "resolver"
+
+
+def update(pypi: FakePyPI, out: Path, *args: str) -> int:
+    # no --pypi-url: `update` takes the recorded one
+    return crawler.main(["update", str(out), "--jobs", "4", *args])
+
+
+def fetched(pypi: FakePyPI) -> Counter[str]:
+    """Successful answers so far for files and metadata (not JSON pages), per path."""
+    return Counter({p: n for p, n in pypi.ok.items() if not p.startswith("/pypi/")})
+
+
+def journal_entries(out: Path) -> list[dict[str, Any]]:
+    lines = (out / crawler.JOURNAL_NAME).read_bytes().splitlines()
+    return [json.loads(line) for line in lines[1:]]
+
+
+def add_second_releases(pypi: FakePyPI) -> None:
+    """What PyPI gains between two crawls: a release needing a new project, and a release of a
+    dependency."""
+    pypi.add_wheel("alpha", "5.0", ["beta>=2", "eta"])
+    pypi.add_wheel("eta", "1.0", ["delta"])
+    pypi.add_wheel("beta", "3.0", ["delta>=1"])
+    pypi.publish()
+
+
+def test_update_fetches_only_new_releases_and_removes_nothing(
+    pypi: FakePyPI, tmp_path: Path
+) -> None:
+    out = tmp_path / "index"
+    assert crawl(pypi, out, "alpha[fast]") == 0
+    before, meta_before = tree(out), (out / "index.json").read_bytes()
+    add_second_releases(pypi)
+    got = fetched(pypi)
+    assert update(pypi, out) == 0
+    assert (out / "index.json").read_bytes() == meta_before  # same roots and options
+    assert "5.0" in releases(out, "alpha") and "3.0" in releases(out, "beta")
+    assert releases(out, "eta")["1.0"].requires_dist == ("delta",)
+    # every project file still holds every release it held (same files, same metadata)
+    for name, data in before.items():
+        if name.startswith("projects/"):
+            old = json.loads(data)["releases"]
+            new = json.loads((out / name).read_bytes())["releases"]
+            assert {v: new[v] for v in old} == old
+    assert fetched(pypi) - got == Counter({
+        "/files/alpha/alpha-5.0-py3-none-any.whl.metadata": 1,
+        "/files/beta/beta-3.0-py3-none-any.whl.metadata": 1,
+        "/files/eta/eta-1.0-py3-none-any.whl.metadata": 1,
+    })
+    assert not (out / crawler.JOURNAL_NAME).exists()
+    # the same as building from scratch now
+    fresh = tmp_path / "fresh"
+    assert crawl(pypi, fresh, "alpha[fast]") == 0
+    assert tree(fresh) == tree(out)
+
+
+def test_update_command_line(
+    pypi: FakePyPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert crawler.main(["update", str(tmp_path / "nothing")]) == 1
+    assert "holds no interrupted crawl to continue" in capsys.readouterr().err
+    assert crawler.main(["update", str(tmp_path), "alpha"]) == 1
+    assert "takes one index directory and no requirements" in capsys.readouterr().err
+    assert crawler.main(["alpha"]) == 1
+    assert "Give --out DIR" in capsys.readouterr().err
+    # with --out, `update` is a requirement like any other
+    out = tmp_path / "index"
+    assert crawl(pypi, out, "update") == 1
+    assert "update is not on" in capsys.readouterr().err
+    # options given to update override the recorded ones, and are recorded
+    assert crawl(pypi, out, "alpha") == 0
+    assert update(pypi, out, "--max-releases", "1") == 0
+    assert json.loads((out / "index.json").read_text())["maxReleases"] == 1
+    assert sorted(releases(out, "alpha")) == ["2.0", "3.0", "4.0rc1"]
+
+
+def test_failed_crawl_resumes_where_it_stopped(
+    pypi: FakePyPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reference = tmp_path / "reference"
+    assert crawl(pypi, reference, "alpha[fast]", "dyn") == 0
+    needed = set(fetched(pypi))
+    pypi.ok.clear()
+
+    # delta is the last project reached (through beta and gamma): everything else is done
+    # when its metadata fails for good
+    out = tmp_path / "index"
+    pypi.failures["/files/delta/delta-1.0-py3-none-any.whl.metadata"] = -1
+    assert crawl(pypi, out, "alpha[fast]", "dyn", "--retries", "0", "--jobs", "1") == 1
+    err = capsys.readouterr().err
+    assert f"`mach-nix index update {out}` continues from there" in err
+    assert not (out / "index.json").exists()  # written last
+    for path in (out / "projects").rglob("*.json"):
+        assert json.loads(path.read_bytes())["schemaVersion"] == 1
+    journaled = {(e["m"], e["v"]) for e in journal_entries(out) if "m" in e}
+    assert ("alpha", "2.0") in journaled and ("delta", "1.0") not in journaled
+    first = fetched(pypi)
+
+    del pypi.failures["/files/delta/delta-1.0-py3-none-any.whl.metadata"]
+    assert update(pypi, out) == 0
+    assert "taken from the interrupted crawl" in capsys.readouterr().err
+    assert tree(out) == tree(reference)
+    resumed = fetched(pypi) - first
+    # only what was missing was fetched again: nothing the first run had (even what its workers
+    # fetched after delta failed), and together exactly what one uninterrupted crawl fetches
+    assert "/files/delta/delta-1.0-py3-none-any.whl.metadata" in resumed
+    assert not set(resumed) & set(first)
+    assert set(first) | set(resumed) == needed
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "SIGINT"])
+def test_killed_update_leaves_a_valid_index_and_resumes(
+    pypi: FakePyPI, tmp_path: Path, how: str
+) -> None:
+    out, twin = tmp_path / "index", tmp_path / "twin"
+    assert crawl(pypi, out, "alpha[fast]") == 0
+    shutil.copytree(out, twin)
+    old = tree(out)
+    add_second_releases(pypi)
+    stalled = "/files/beta/beta-3.0-py3-none-any.whl.metadata"
+    pypi.stalls.add(stalled)
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(RESOLVER), *sys.path])}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mach_nix.crawler", "update", str(out), "--jobs", "4",
+         "--timeout", "5", "--retries", "0"],
+        env=env, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        # wait until the new project eta is written (its journal line comes after the file)
+        deadline = time.monotonic() + 30
+        while {"d": "eta"} not in _entries_or_none(out) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pypi.hits[stalled] == 1
+        proc.send_signal(signal.SIGKILL if how == "SIGKILL" else signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    pypi.stalls.clear()
+    pypi.unstall.set()
+    if how == "SIGINT":
+        assert proc.returncode == 130
+        assert f"`mach-nix index update {out}` continues from there" in stderr
+        assert "Traceback" not in stderr
+
+    # valid meanwhile: the old index.json, and each project file the old one or a new one
+    assert (out / "index.json").read_bytes() == old["index.json"]
+    index = Index(out)
+    for name in index.names():
+        assert index.project(name) is not None
+    assert "5.0" in releases(out, "alpha") or (out / "projects/al/alpha.json").read_bytes() == (
+        old["projects/al/alpha.json"])
+    assert "3.0" not in releases(out, "beta")  # its metadata never came
+    journaled = {(e["m"], e["v"]) for e in journal_entries(out) if "m" in e}
+    assert ("eta", "1.0") in journaled
+
+    got = fetched(pypi)
+    assert update(pypi, out) == 0
+    resumed = fetched(pypi) - got
+    assert "/files/beta/beta-3.0-py3-none-any.whl.metadata" in resumed
+    assert "/files/eta/eta-1.0-py3-none-any.whl.metadata" not in resumed
+    for name, version in journaled:
+        assert not any(f"/{name}-{version}" in p for p in resumed)
+
+    assert update(pypi, twin) == 0  # the same update, never interrupted
+    assert tree(out) == tree(twin)
+
+
+def _entries_or_none(out: Path) -> list[dict[str, Any]]:
+    try:
+        return journal_entries(out)
+    except (OSError, ValueError):
+        return []
 
 
 # --------------------------------------------------------------------------- http client

@@ -11,6 +11,11 @@ release's Requires-Dist, whatever the markers (the index is target-independent),
 something in the closure asks for (`--extras requested`, the default: exactly what any
 resolution of those requirements can reach) or for every extra (`--extras all`).
 
+Incremental and resumable: a release whose files are unchanged keeps the metadata already in the
+index; every project file is written atomically as soon as the project is complete, index.json
+last; and a journal (`Journal`) records each metadata fetched and each project completed, so that
+`mach-nix index update DIR` after an interruption continues the crawl instead of redoing it.
+
 Library part: `Crawler` (raises `mach_nix.errors` types, reports through a `Reporter`). CLI part:
 `configure_parser` / `run` (wired as `mach-nix index`), also `python -m mach_nix.crawler`.
 """
@@ -18,7 +23,10 @@ Library part: `Crawler` (raises `mach_nix.errors` types, reports through a `Repo
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
 import json
+import os
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -47,6 +55,8 @@ from .index import (
     File,
     Project,
     Release,
+    atomic_write,
+    dump_json,
     project_path,
     write_index_meta,
     write_project,
@@ -252,6 +262,192 @@ def requirement_applies(req: Requirement, extras: Iterable[str] | None) -> bool:
     return any(_marker_value(req.marker, e) is not False for e in ("", *extras))
 
 
+# --------------------------------------------------------------------------- journal
+
+JOURNAL_NAME = ".mach-nix-index-journal"
+JOURNAL_VERSION = 1
+
+
+def files_key(files: Iterable[File]) -> str:
+    """What a release's metadata depends on: its files, by name and sha256 (one digest)."""
+    lines = sorted(f"{f.filename} {f.sha256}" for f in files)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class JournalHeader:
+    """The crawl a journal belongs to: its roots and the options that shape the index."""
+
+    roots: tuple[str, ...]
+    source: str
+    max_releases: int | None
+    extras: str
+    follow_deps: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "journal": JOURNAL_VERSION,
+            "roots": list(self.roots),
+            "source": self.source,
+            "maxReleases": self.max_releases,
+            "extras": self.extras,
+            "followDeps": self.follow_deps,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> JournalHeader:
+        if d.get("journal") != JOURNAL_VERSION:
+            raise ValueError(f"journal version {d.get('journal')!r}")
+        max_releases = d["maxReleases"]
+        return cls(
+            roots=tuple(str(r) for r in d["roots"]),
+            source=str(d["source"]),
+            max_releases=int(max_releases) if max_releases is not None else None,
+            extras=str(d["extras"]),
+            follow_deps=bool(d["followDeps"]),
+        )
+
+    def recorded(self) -> dict[str, Any]:
+        """In the shape of index.json's fields, for `options_from_args`."""
+        return {"roots": list(self.roots), "maxReleases": self.max_releases,
+                "extras": self.extras, "followDeps": self.follow_deps}
+
+
+class Journal:
+    """What an unfinished crawl has learnt, so that running it again continues it.
+
+    `DIR/.mach-nix-index-journal` is JSON lines: a header (the crawl's roots and options), then
+    one line per release whose metadata was fetched (`{"m": name, "v": version, "f": files_key,
+    "rd": requires_dist, "rp": requires_python}`) and one per project file written (`{"d":
+    name}`). Lines are appended and flushed one by one, so a crash or kill loses at most the
+    line being written (a torn last line is ignored). The crawl deletes the journal after it has
+    written index.json: a journal on disk means a crawl did not finish.
+
+    Metadata lines are facts about files (same name and sha256, same metadata), so any later
+    crawl may use them. `d` lines say a project file is complete for this crawl; they count only
+    for a crawl with the same source and release limit (which decide what the file holds).
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / JOURNAL_NAME
+        self._metadata: dict[tuple[str, str, str], _MetaResult] = {}
+        self._done: set[str] = set()
+        self._header: JournalHeader | None = None
+        self._file: IO[bytes] | None = None
+        self._lock: int | None = None
+
+    @staticmethod
+    def header_of(out: Path) -> JournalHeader | None:
+        """The header of DIR's journal, or None when there is none (or it is unreadable)."""
+        try:
+            with (out / JOURNAL_NAME).open("rb") as f:
+                return JournalHeader.from_dict(json.loads(f.readline()))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def read(self) -> None:
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return
+        lines = data.split(b"\n")
+        try:
+            self._header = JournalHeader.from_dict(json.loads(lines[0]))
+        except (ValueError, KeyError, TypeError):
+            return  # not ours, or torn before the header was complete: start afresh
+        for line in lines[1:]:
+            try:
+                entry = json.loads(line)
+                if "m" in entry:
+                    rd = entry["rd"]
+                    key = (str(entry["m"]), str(entry["v"]), str(entry["f"]))
+                    self._metadata[key] = _MetaResult(
+                        None if rd is None else tuple(str(r) for r in rd), entry.get("rp")
+                    )
+                elif "d" in entry:
+                    self._done.add(str(entry["d"]))
+            except (ValueError, KeyError, TypeError):
+                continue  # a torn line (the crawl was killed while writing it)
+
+    def start(self, header: JournalHeader) -> None:
+        """Begin (or continue) the crawl described by `header`: lock the index directory, read
+        the journal a crawl left, and rewrite it with this header and what is still valid."""
+        self._lock_dir()
+        self.read()
+        same_content = self._header is not None and (
+            (self._header.source, self._header.max_releases)
+            == (header.source, header.max_releases)
+        )
+        if not same_content:
+            self._done.clear()
+        self._header = header
+        lines = [dump_json(header.to_dict())]
+        for (name, version, key), md in sorted(self._metadata.items()):
+            lines.append(self._metadata_line(name, version, key, md))
+        lines += [dump_json({"d": name}) for name in sorted(self._done)]
+        atomic_write(self.path, b"".join(lines))
+        self._file = self.path.open("ab")
+
+    def _lock_dir(self) -> None:
+        """Two crawls writing one index would undo each other's files: lock the directory
+        itself (flock on its descriptor), so that nothing is left behind in it."""
+        out = self.path.parent
+        out.mkdir(parents=True, exist_ok=True)
+        try:
+            import fcntl
+        except ImportError:  # not a Unix: no lock
+            return
+        fd = os.open(out, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise MachNixError(
+                f"another `mach-nix index` is writing {out}; wait for it to finish."
+            ) from None
+        self._lock = fd
+
+    def metadata(self, name: str, cand: Candidate) -> _MetaResult | None:
+        return self._metadata.get((name, cand.version, files_key(cand.files)))
+
+    def done(self, name: str) -> bool:
+        return name in self._done
+
+    def record_metadata(self, name: str, cand: Candidate, md: _MetaResult) -> None:
+        key = files_key(cand.files)
+        self._metadata[(name, cand.version, key)] = md
+        self._append(self._metadata_line(name, cand.version, key, md))
+
+    def record_done(self, name: str) -> None:
+        self._done.add(name)
+        self._append(dump_json({"d": name}))
+
+    def finish(self) -> None:
+        """The crawl is complete (index.json written): the journal has served."""
+        self.close()
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+
+    def close(self) -> None:
+        """Stop writing and unlock (the journal stays on disk for the next run)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor releases the flock
+            self._lock = None
+
+    @staticmethod
+    def _metadata_line(name: str, version: str, key: str, md: _MetaResult) -> bytes:
+        rd = None if md.requires_dist is None else list(md.requires_dist)
+        return dump_json({"m": name, "v": version, "f": key, "rd": rd, "rp": md.requires_python})
+
+    def _append(self, line: bytes) -> None:
+        if self._file is not None:
+            self._file.write(line)
+            self._file.flush()
+
+
 # --------------------------------------------------------------------------- crawler
 
 
@@ -273,7 +469,9 @@ class Progress:
     projects_known: int = 0
     metadata_done: int = 0
     metadata_total: int = 0
-    metadata_reused: int = 0
+    metadata_reused: int = 0  # from the index's own project files (files unchanged)
+    metadata_resumed: int = 0  # from the journal of an interrupted crawl
+    projects_resumed: int = 0  # complete in an interrupted crawl: its JSON page not fetched again
     retries: int = 0
     warnings: int = 0
 
@@ -338,28 +536,44 @@ class Crawler:
         self._requested: dict[str, set[str]] = {}
         self._parent: dict[str, str | None] = {}
         self._missing: dict[str, str] = {}
-        self._pool = ThreadPoolExecutor(max_workers=max(1, self.options.jobs))
+        self._ready: list[Project] = []  # complete projects whose dependencies are to follow
         self._pending: dict[Future[Any], tuple[str, str, Any]] = {}
+        root_texts = tuple(sorted({str(_strip_marker(r)) for r in roots}))
+        self._journal = Journal(out)
+        self._journal.start(JournalHeader(
+            roots=root_texts,
+            source=self.options.pypi_url,
+            max_releases=self.options.max_releases,
+            extras=self.options.extras,
+            follow_deps=self.options.follow_deps,
+        ))
         try:
-            for req in roots:
-                self._want(normalize(req.name), set(req.extras), parent=None)
-            self._loop()
-        finally:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-        written = sorted(n for n, s in self._states.items() if s.project is not None)
-        if self.options.prune:
-            self._prune(set(written))
-        write_index_meta(
-            out,
-            {
-                "generator": f"mach-nix {__version__}",
-                "source": self.options.pypi_url,
-                "roots": sorted({str(_strip_marker(r)) for r in roots}),
-                "maxReleases": self.options.max_releases,
-                "extras": self.options.extras,
-                "followDeps": self.options.follow_deps,
-            },
-        )
+            self._pool = ThreadPoolExecutor(max_workers=max(1, self.options.jobs))
+            try:
+                for req in roots:
+                    self._want(normalize(req.name), set(req.extras), parent=None)
+                self._loop()
+            finally:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._salvage()
+            written = sorted(n for n, s in self._states.items() if s.project is not None)
+            if self.options.prune:
+                self._prune(set(written))
+            write_index_meta(
+                out,
+                {
+                    "generator": f"mach-nix {__version__}",
+                    "source": self.options.pypi_url,
+                    "roots": list(root_texts),
+                    "maxReleases": self.options.max_releases,
+                    "extras": self.options.extras,
+                    "followDeps": self.options.follow_deps,
+                },
+            )
+        except BaseException:
+            self._journal.close()  # kept on disk: the next run continues from it
+            raise
+        self._journal.finish()
         self.reporter.progress(self.progress)
         projects = [s.project for s in self._states.values() if s.project is not None]
         return CrawlResult(
@@ -383,11 +597,23 @@ class Crawler:
             fut = self._pool.submit(self._fetch_metadata, name, payload)
         self._pending[fut] = (kind, name, payload)
 
+    def _salvage(self) -> None:
+        """After an interruption or error: journal the metadata that workers fetched but the
+        loop never took in, so that the next run need not fetch it again."""
+        for fut, (kind, name, payload) in self._pending.items():
+            if kind == "metadata" and fut.done() and not fut.cancelled() and fut.exception() is None:
+                self._journal.record_metadata(name, payload, fut.result())
+
     def _loop(self) -> None:
         last_report = 0.0
-        while self._pending:
+        while self._pending or self._ready:
+            while self._ready:
+                self._follow(self._ready.pop())
+            if not self._pending:
+                break
             done, _ = wait(list(self._pending), timeout=0.5, return_when=FIRST_COMPLETED)
-            for fut in sorted(done, key=lambda f: self._pending[f][1]):
+            # successes first, so that what was fetched is journaled before an error ends the run
+            for fut in sorted(done, key=lambda f: (f.exception() is not None, self._pending[f][1])):
                 kind, name, payload = self._pending.pop(fut)
                 result = fut.result()  # re-raises NetworkError & co. from the worker
                 if kind == "project":
@@ -408,9 +634,19 @@ class Crawler:
             if new_extras and state is not None and state.project is not None:
                 self._follow(state.project)
             return
-        self._states[name] = _ProjectState(name)
+        state = _ProjectState(name)
+        self._states[name] = state
         self._parent[name] = parent
         self.progress.projects_known += 1
+        if self._journal.done(name):
+            # complete in the interrupted crawl this one continues: keep its file as written
+            project = self._existing(name)
+            if project is not None:
+                state.project = project
+                self.progress.projects_done += 1
+                self.progress.projects_resumed += 1
+                self._ready.append(project)
+                return
         self._submit("project", name, None)
 
     def _on_project(self, name: str, page: tuple[str, Mapping[str, Any]] | None) -> None:
@@ -442,6 +678,11 @@ class Crawler:
                 state.releases[cand.version] = reused
                 self.progress.metadata_reused += 1
                 continue
+            fetched = self._journal.metadata(name, cand)
+            if fetched is not None:
+                state.releases[cand.version] = _release(cand, fetched)
+                self.progress.metadata_resumed += 1
+                continue
             state.pending += 1
             self.progress.metadata_total += 1
             self._submit("metadata", name, cand)
@@ -452,12 +693,8 @@ class Crawler:
         state = self._states[name]
         for problem in result.problems:
             self._warn(f"{name} {cand.version}: {problem}")
-        state.releases[cand.version] = Release(
-            version=cand.version,
-            requires_dist=result.requires_dist,
-            requires_python=result.requires_python or cand.file_requires_python,
-            files=cand.files,
-        )
+        self._journal.record_metadata(name, cand, result)
+        state.releases[cand.version] = _release(cand, result)
         state.pending -= 1
         self.progress.metadata_done += 1
         if state.pending == 0:
@@ -466,6 +703,7 @@ class Crawler:
     def _finish(self, state: _ProjectState) -> None:
         project = Project(name=state.name, releases=tuple(state.releases.values()))
         write_project(self._out, project)
+        self._journal.record_done(state.name)
         state.project = Project.from_dict(project.to_dict())  # sorted, as a reader sees it
         unknown = [r.version for r in state.project.releases if r.requires_dist is None]
         if unknown:
@@ -572,6 +810,15 @@ class Crawler:
         return _MetaResult(md.requires_dist, md.requires_python, problems)
 
 
+def _release(cand: Candidate, md: _MetaResult) -> Release:
+    return Release(
+        version=cand.version,
+        requires_dist=md.requires_dist,
+        requires_python=md.requires_python or cand.file_requires_python,
+        files=cand.files,
+    )
+
+
 def _strip_marker(req: Requirement) -> Requirement:
     r = Requirement(str(req))
     r.marker = None
@@ -653,13 +900,21 @@ def _max_releases(text: str) -> int:
     return 0 if text == "all" else _positive_int(text)
 
 
+USAGE = """%(prog)s --out DIR (-r FILE | NAME...) [options]   build DIR for these requirements
+       %(prog)s update DIR [options]                       refresh DIR, or continue its crawl"""
+
+
 def configure_parser(p: argparse.ArgumentParser) -> None:
-    """Arguments of `mach-nix index`."""
+    """Arguments of `mach-nix index` (and of `mach-nix index update DIR`)."""
+    p.usage = USAGE
     p.description = (
         "Build or refresh a pinned package index (docs/index-format.md) from PyPI: the given "
-        "requirements and everything their kept releases require."
+        "requirements and everything their kept releases require. `update DIR` crawls DIR's "
+        "recorded requirements again with its recorded options, fetching only new releases' "
+        "metadata; after an interruption it continues the unfinished crawl."
     )
-    p.add_argument("--out", "-o", type=Path, required=True, metavar="DIR", help="index directory")
+    p.add_argument("--out", "-o", type=Path, default=None, metavar="DIR",
+                   help="index directory to build (or, with no requirements, to refresh)")
     p.add_argument(
         "-r", "--requirement", dest="requirement_files", action="append", type=Path, default=[],
         metavar="FILE", help="crawl the requirements of a requirements.txt (repeatable)",
@@ -669,7 +924,8 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
         help="requirements to crawl, e.g. requests 'requests[socks]'. With neither NAME nor -r, "
         "the roots recorded in DIR/index.json are crawled again (a refresh).",
     )
-    p.add_argument("--pypi-url", default=DEFAULT_PYPI, help=f"PyPI base URL (default {DEFAULT_PYPI})")
+    p.add_argument("--pypi-url", default=None,
+                   help=f"PyPI base URL (default {DEFAULT_PYPI}; a refresh keeps the recorded one)")
     p.add_argument(
         "--max-releases", type=_max_releases, default=None, metavar="N",
         help="keep the newest N final releases per project (plus newer pre-releases and the "
@@ -701,13 +957,35 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
 
 
 def _recorded(out: Path) -> dict[str, Any]:
-    """The index.json of an existing index of this schema version, or {}."""
+    """What DIR records about the crawl that built it: the journal of an unfinished crawl (the
+    latest intent), else the index.json of an index of this schema version, else {}."""
+    header = Journal.header_of(out)
+    if header is not None:
+        return {**header.recorded(), "source": header.source}
     try:
         meta = json.loads((out / "index.json").read_text())
     except (OSError, ValueError):
         return {}
     ok = isinstance(meta, dict) and meta.get("schemaVersion") == SCHEMA_VERSION
     return meta if ok and meta.get("layout") == LAYOUT else {}
+
+
+def _target_dir(args: argparse.Namespace) -> tuple[Path, bool]:
+    """(DIR, whether this is `update DIR`). `update` is the command only without --out: with
+    it, `update` is a project name like any other."""
+    if args.out is None and args.names[:1] == ["update"]:
+        if len(args.names) != 2 or args.requirement_files:
+            raise RequirementsError(
+                "`mach-nix index update DIR` takes one index directory and no requirements; "
+                "to index other requirements, run `mach-nix index --out DIR NAME...`."
+            )
+        return Path(args.names[1]), True
+    if args.out is None:
+        raise RequirementsError(
+            "Where to? Give --out DIR (`mach-nix index --out DIR -r requirements.txt`), or "
+            "refresh an index with `mach-nix index update DIR`."
+        )
+    return Path(args.out), False
 
 
 def _roots(args: argparse.Namespace, recorded: Mapping[str, Any]) -> list[Requirement]:
@@ -740,7 +1018,7 @@ def options_from_args(
     extras = args.extras or rec.get("extras") or "requested"
     follow = args.follow_deps if args.follow_deps is not None else rec.get("followDeps", True)
     return CrawlOptions(
-        pypi_url=args.pypi_url.rstrip("/"),
+        pypi_url=(args.pypi_url or rec.get("source") or DEFAULT_PYPI).rstrip("/"),
         max_releases=max_releases or None,
         jobs=args.jobs,
         extras=extras if extras in EXTRAS_MODES else "requested",
@@ -754,11 +1032,17 @@ def options_from_args(
 def run(args: argparse.Namespace) -> int:
     """`mach-nix index`. Returns the exit code; messages go to stderr."""
     reporter = ConsoleReporter(sys.stderr, quiet=args.quiet)
-    out = Path(args.out)
     try:
+        out, update = _target_dir(args)
         recorded = _recorded(out)
-        roots = _roots(args, recorded)
-        refresh = not (args.names or args.requirement_files)
+        if update and not recorded:
+            raise RequirementsError(
+                f"{out} is not a mach-nix index of this schema version (no index.json) and "
+                "holds no interrupted crawl to continue. Build one with `mach-nix index --out "
+                f"{out} -r requirements.txt`."
+            )
+        refresh = update or not (args.names or args.requirement_files)
+        roots = _roots(args, recorded) if not update else _roots_of(recorded)
         options = options_from_args(args, recorded if refresh else None)
         crawler = Crawler(
             HttpClient(timeout=args.timeout, retries=max(0, args.retries)), options, reporter
@@ -769,23 +1053,53 @@ def run(args: argparse.Namespace) -> int:
 
         crawler.client.on_retry = on_retry
         result = crawler.crawl(out, roots)
+    except NetworkError as e:
+        reporter.finish(f"mach-nix index: {e}{_continue_hint(args)}")
+        return 1
     except MachNixError as e:
         reporter.finish(f"mach-nix index: {e}")
         return 1
     except KeyboardInterrupt:
-        reporter.finish("mach-nix index: interrupted; project files written so far are kept.")
+        reporter.finish(
+            "mach-nix index: interrupted. The index is still readable (each project file is "
+            f"the old one or the new one, never half-written).{_continue_hint(args)}"
+        )
         return 130
+    p = result.progress
     summary = (
         f"indexed {len(result.projects)} projects, {result.releases} releases into {out} "
-        f"in {result.seconds:.1f}s ({result.progress.metadata_done} metadata fetched, "
-        f"{result.progress.metadata_reused} reused"
+        f"in {result.seconds:.1f}s ({p.metadata_done} metadata fetched, {p.metadata_reused} reused"
     )
+    if p.metadata_resumed or p.projects_resumed:
+        summary += (
+            f", {p.metadata_resumed} metadata and {p.projects_resumed} complete projects taken "
+            "from the interrupted crawl"
+        )
     if result.unknown_requires_dist:
         summary += f", {result.unknown_requires_dist} releases with unknown requirements"
     if result.missing:
         summary += f", not on PyPI: {', '.join(result.missing)}"
     reporter.finish(summary + ")")
     return 0
+
+
+def _roots_of(recorded: Mapping[str, Any]) -> list[Requirement]:
+    try:
+        return [Requirement(r) for r in recorded["roots"]]
+    except (KeyError, TypeError, InvalidRequirement):
+        raise RequirementsError("the recorded roots of the index cannot be read; rebuild it "
+                                "with `mach-nix index --out DIR -r requirements.txt`.") from None
+
+
+def _continue_hint(args: argparse.Namespace) -> str:
+    try:
+        out, _ = _target_dir(args)
+    except MachNixError:
+        return ""
+    if Journal.header_of(out) is None:
+        return ""
+    return (f" What was fetched is kept: `mach-nix index update {out}` continues from there "
+            "without fetching it again.")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
