@@ -201,6 +201,29 @@ def test_env_file_collisions() -> None:
     )
 
 
+def test_wheel_builds_import_the_sets_own_wheel() -> None:
+    out = build("wheelOnBuildPath")
+    wheel = nixutil.nix_build(BUILDS, attr="wheelOnBuildPath.setsWheel")
+    assert (wheel / "marked").is_file()
+    assert (out / "wheel-file").read_text().startswith(f"{wheel}/lib/python")
+
+
+def test_replacing_wheel_by_a_wheel_build_recurses() -> None:
+    """nixpkgs' wheelUnpackHook propagates the set's `wheel`: a `wheel` built from its wheel
+    (`format = "wheel"`) through packageOverrides needs itself."""
+    replaced = (
+        "let py = python3.override { self = py; packageOverrides = final: prev: { "
+        'wheel = final.buildPythonPackage { pname = "wheel"; version = "0.44.0"; '
+        'format = "wheel"; src = prev.wheel.src; }; }; }; in py.pkgs'
+    )
+    for attr in ("wheel", "six"):
+        err = nixutil.nix_eval_error(double_expr(f"({replaced}).{attr}.drvPath"))
+        assert "infinite recursion encountered" in err, err
+    # The same package built as nixpkgs builds it (PEP 517, a bootstrap package) does not.
+    pyproject = replaced.replace('format = "wheel";', "pyproject = true;")
+    assert nixutil.nix_eval(double_expr(f"({pyproject}).six.drvPath")).endswith(".drv")
+
+
 def test_bad_wheel_file_name_is_rejected() -> None:
     err = build_error("badWheelName")
     assert "'six-1.16.0.whl' is not a valid wheel file name" in err

@@ -181,6 +181,24 @@ in
     doCheck = false;
   };
 
+  # A wheel build imports the set's own `wheel` (wheelUnpackHook propagates it); here the set's
+  # wheel is replaced through packageOverrides and leaves a marker file.
+  wheelOnBuildPath =
+    let
+      py = python3.override {
+        self = py;
+        packageOverrides = final: prev: {
+          wheel = prev.wheel.overridePythonAttrs { postInstall = "touch $out/marked"; };
+        };
+      };
+    in
+    py.pkgs.six.overridePythonAttrs {
+      postInstall = ''
+        ${python3.interpreter} -c 'import wheel; print(wheel.__file__)' > $out/wheel-file
+      '';
+      passthru.setsWheel = py.pkgs.wheel;
+    };
+
   # A wheel shipping a top-level `tests` package: removed like nixpkgs' pythonRemoveTestsDir.
   inherit (ps) build six;
 }

@@ -581,4 +581,120 @@ in
       ensurePythonModulesModules = true;
     };
   };
+  # nixpkgs' hooks/default.nix: hooks are made with the set's own callPackage, so they carry the
+  # final set's wheel/setuptools/packaging (packageOverrides included); build and installer
+  # come from the build python; the bootstrap packages' PEP 517 build uses neither the set's
+  # wheel nor its packaging.
+  hooksUseTheSetsOwnPackages = {
+    expr =
+      let
+        marked = pkg: pkg.overridePythonAttrs { postInstall = "touch $out/marked"; };
+        py =
+          let
+            p = python3.override {
+              self = p;
+              packageOverrides = final: prev: {
+                wheel = marked prev.wheel;
+                setuptools = marked prev.setuptools;
+                packaging = marked prev.packaging;
+                installer = marked prev.installer;
+                build = marked prev.build;
+              };
+            };
+          in
+          p;
+        ops = py.pkgs;
+        # What a build sees of its nativeBuildInputs: them and their propagated closure.
+        buildClosure =
+          drv:
+          map (e: e.key) (
+            builtins.genericClosure {
+              startSet = map (d: {
+                key = d.outPath;
+                inherit d;
+              }) (builtins.filter lib.isDerivation drv.nativeBuildInputs);
+              operator =
+                e:
+                map (d: {
+                  key = d.outPath;
+                  inherit d;
+                }) (builtins.filter lib.isDerivation (e.d.propagatedBuildInputs or [ ]));
+            }
+          );
+        sees = pkg: drv: builtins.elem pkg.outPath (buildClosure drv);
+        wheelBuild = mkPkg { python3 = py; } { format = "wheel"; };
+        pyprojectBuild = mkPkg { python3 = py; } { pyproject = true; };
+        setuptoolsBuild = mkPkg { python3 = py; } { format = "setuptools"; };
+        bootstrapBuild = mkPkg { python3 = py; } {
+          pname = "packaging";
+          pyproject = true;
+        };
+      in
+      {
+        wheelSeesSetsWheel = sees ops.wheel wheelBuild;
+        wheelSeesOriginalWheel = sees ps.wheel wheelBuild;
+        pyprojectSees = map (p: sees p pyprojectBuild) [
+          ops.wheel
+          ops.packaging
+          ps.build
+          ops.build
+        ];
+        setuptoolsSees = map (p: sees p setuptoolsBuild) [
+          ops.setuptools
+          ops.wheel
+        ];
+        bootstrapSees = map (p: sees p bootstrapBuild) [
+          ops.wheel
+          ops.packaging
+          ps.bootstrap.packaging
+        ];
+        installerFromBuildPython = [
+          (sees ps.installer wheelBuild)
+          (sees ops.installer wheelBuild)
+        ];
+        # The double's own set has no cycle: its wheel is built without wheelUnpackHook's wheel.
+        ownWheelNeedsNoWheel = !(sees ps.wheel ps.wheel) && sees ps.wheel ps.six;
+        ownWheelShape = {
+          inherit (ps.wheel) pname version outputs;
+          name = ps.wheel.name == "${python3.libPrefix}-wheel-0.44.0";
+          module = ps.hasPythonModule ps.wheel;
+          overridable = ps.wheel ? overridePythonAttrs;
+        };
+      };
+    expected = {
+      wheelSeesSetsWheel = true;
+      wheelSeesOriginalWheel = false;
+      pyprojectSees = [
+        true
+        true
+        true
+        false
+      ];
+      setuptoolsSees = [
+        true
+        true
+      ];
+      bootstrapSees = [
+        false
+        false
+        true
+      ];
+      installerFromBuildPython = [
+        true
+        false
+      ];
+      ownWheelNeedsNoWheel = true;
+      ownWheelShape = {
+        pname = "wheel";
+        version = "0.44.0";
+        outputs = [
+          "out"
+          "dist"
+        ];
+        name = true;
+        module = true;
+        overridable = true;
+      };
+    };
+  };
 }

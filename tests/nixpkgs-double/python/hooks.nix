@@ -1,14 +1,22 @@
 /**
-  The hooks layer of the python set (nixpkgs `hooks/default.nix`): setup hooks built from the
-  build python's set (`python.pythonOnBuildForHost.pkgs`), each a `makePythonHook` derivation
-  whose `passthru.provides.setupHook` is true. The hook scripts are Python modules in
+  The hooks layer of the python set (nixpkgs `hooks/default.nix`): setup hooks made with the
+  set's own `callPackage`, so their dependencies are the final set's packages (`packageOverrides`
+  included), as in nixpkgs: `wheelUnpackHook` propagates the set's `wheel`, `pypaBuildHook` the
+  set's `wheel`, `setuptoolsBuildHook` the set's `setuptools` and `wheel`,
+  `pythonRuntimeDepsCheckHook` the set's `packaging`. Only `build` and `installer` come from the
+  build python's set (`python.pythonOnBuildForHost.pkgs`). Each hook is a `makePythonHook`
+  derivation whose `passthru.provides.setupHook` is true; the hook scripts are Python modules in
   `pylib/hooks/` (see `pylib/stdenv_builder.py`).
+
+  Deliberate differences: the double's PEP 517 build script (`pylib/build_wheel.py`) imports
+  `packaging` and `pyproject_hooks` from PYTHONPATH, so `pypaBuildHook` propagates the build
+  python's `build` (whose dependencies they are; nixpkgs only substitutes `build`'s path into its
+  script) and `setuptoolsBuildHook` the build python's `pyproject-hooks` (nixpkgs runs `setup.py`).
 */
 self: super:
 let
-  inherit (self) python lib;
+  inherit (self) python lib callPackage;
   inherit (python) pythonOnBuildForHost;
-  inherit (pythonOnBuildForHost.pkgs) callPackage;
   pylib = import ../pylib.nix;
   pythonInterpreter = pythonOnBuildForHost.interpreter;
   pythonSitePackages = python.sitePackages;
@@ -20,18 +28,26 @@ in
   makePythonHook =
     args: self.pkgs.makeSetupHook (lib.recursiveUpdate { passthru.provides.setupHook = true; } args);
 
+  # `wheel` is overridden with null for the bootstrap packages (mk-python-derivation.nix).
   pypaBuildHook = callPackage (
-    { makePythonHook, build }:
+    {
+      makePythonHook,
+      build,
+      wheel,
+    }:
     makePythonHook {
       name = "pypa-build-hook";
-      propagatedBuildInputs = [ build ];
+      propagatedBuildInputs = [
+        build
+        wheel
+      ];
       substitutions = {
         inherit pylib pythonInterpreter;
         hookName = "pypaBuildHook";
         checkDeps = "1";
       };
     } (hook "pypa_build_hook.py")
-  ) { };
+  ) { inherit (pythonOnBuildForHost.pkgs) build; };
 
   setuptoolsBuildHook = callPackage (
     {
@@ -53,7 +69,7 @@ in
         checkDeps = "0";
       };
     } (hook "pypa_build_hook.py")
-  ) { };
+  ) { inherit (pythonOnBuildForHost.pkgs) pyproject-hooks; };
 
   pypaInstallHook = callPackage (
     { makePythonHook, installer }:
@@ -108,6 +124,7 @@ in
     } (hook "python_remove_tests_dir_hook.py")
   ) { };
 
+  # `packaging` is overridden with the bootstrap one for the bootstrap packages.
   pythonRuntimeDepsCheckHook = callPackage (
     { makePythonHook, packaging }:
     makePythonHook {
@@ -119,9 +136,13 @@ in
     } (hook "python_runtime_deps_check_hook.py")
   ) { };
 
+  # The set's own `wheel` is built without it (python-packages.nix), else it would need itself.
   wheelUnpackHook = callPackage (
-    { makePythonHook }:
-    makePythonHook { name = "wheel-unpack-hook"; } (hook "wheel_unpack_hook.py")
+    { makePythonHook, wheel }:
+    makePythonHook {
+      name = "wheel-unpack-hook";
+      propagatedBuildInputs = [ wheel ];
+    } (hook "wheel_unpack_hook.py")
   ) { };
 
   wrapPython = callPackage (

@@ -16,7 +16,10 @@
     `drvPath`/`outPath` is forced;
   - hooks as in nixpkgs: wheel unpack, PEP 517 build (+ runtime-deps check from 24.05), install
     with `installer`, dist output, tests-dir removal, bin bytecode removal, wrapPythonPrograms,
-    conflict check (not for setuptools, wheel and the bootstrap packages), imports check.
+    conflict check (not for setuptools, wheel and the bootstrap packages), imports check; for
+    the bootstrap packages (build, packaging, pyproject-hooks, wheel, flit-core, installer,
+    tomli before 3.11) the PEP 517 build hook propagates no `wheel`, the runtime-deps check uses
+    the bootstrap `packaging`, and flit-core/installer install with the bootstrap `installer`.
 
   Deliberate differences: `pythonRelaxDeps`/`pythonRemoveDeps` and `pythonNamespaces` are not
   implemented (they throw); `egg` is not supported; `dontWrapPythonPrograms` stays an env var
@@ -219,7 +222,21 @@ let
           ++ optionals removeBinBytecode [ pythonRemoveBinBytecodeHook ]
           ++ optionals (format' == "setuptools") [ setuptoolsBuildHook ]
           ++ optionals (format' == "pyproject") (
-            [ pypaBuildHook ] ++ optionals hasRuntimeDepsCheck [ pythonRuntimeDepsCheckHook ]
+            # The bootstrap packages are what these hooks need, so they must not need the set's
+            # own (as in nixpkgs; the double has no bootstrap `build`, see hooks.nix).
+            [
+              (if isBootstrapPackage then pypaBuildHook.override { wheel = null; } else pypaBuildHook)
+            ]
+            ++ optionals hasRuntimeDepsCheck [
+              (
+                if isBootstrapPackage then
+                  pythonRuntimeDepsCheckHook.override {
+                    inherit (python.pythonOnBuildForHost.pkgs.bootstrap) packaging;
+                  }
+                else
+                  pythonRuntimeDepsCheckHook
+              )
+            ]
           )
           ++ optionals (format' == "wheel") [ wheelUnpackHook ]
           ++ optionals (format' != "other") [ installHook ]

@@ -2,7 +2,14 @@
   The packages layer of the python set (nixpkgs `top-level/python-packages.nix`), `self: super:`.
   Every package is a PyPI wheel built by the double's own buildPythonPackage (format = "wheel"),
   at the version nixpkgs 24.11 ships where that matters (resolvelib 1.0.1, packaging 24.1).
-  `bootstrap.installer` is `installer` unpacked without `installer`, to install `installer`.
+
+  Bootstrap (nixpkgs builds these from source with flit-core; the double installs wheels):
+  `bootstrap.installer` and `bootstrap.packaging` are wheels unpacked without `installer`
+  (`pylib/bootstrap_install.py`), for installing `installer` and for the runtime-deps check of the
+  bootstrap packages. `wheel` is what `wheelUnpackHook` propagates, so it is built by a
+  buildPythonPackage whose `wheelUnpackHook` propagates nothing and whose install uses
+  `bootstrap.installer` (`installer` itself needs `wheel`); it is an ordinary python module
+  otherwise (name, outputs, passthru, `overridePythonAttrs`).
 */
 self: super:
 let
@@ -19,11 +26,19 @@ let
       sha256,
       imports,
       deps ? [ ],
+      builderOverrides ? null,
     }:
     # The dependencies are formal arguments, so `.override { <dep> = ...; }` works as usual.
     callPackage (self.lib.setFunctionArgs (
       args:
-      args.buildPythonPackage {
+      let
+        buildPythonPackage =
+          if builderOverrides == null then
+            args.buildPythonPackage
+          else
+            args.buildPythonPackage.override builderOverrides;
+      in
+      buildPythonPackage {
         inherit pname version;
         format = "wheel";
         src = args.fetchurl {
@@ -38,18 +53,25 @@ let
         };
       }
     ) (self.lib.genAttrs ([ "buildPythonPackage" "fetchurl" ] ++ deps) (_: false))) { };
-in
-{
-  bootstrap = self.lib.recurseIntoAttrs {
-    installer = callPackage (
+
+  /** A wheel unpacked into site-packages without `installer`, as a python module. */
+  bootstrapPackage =
+    {
+      pname,
+      version,
+      path,
+      file,
+      sha256,
+    }:
+    callPackage (
       { stdenv, fetchurl, python }:
       self.toPythonModule (
         stdenv.mkDerivation {
-          pname = "python${python.pythonVersion}-bootstrap-installer";
-          version = "0.7.0";
+          pname = "python${python.pythonVersion}-bootstrap-${pname}";
+          inherit version;
           src = fetchurl {
-            url = pypi "e5/ca/1172b6638d52f2d6caa2dd262ec4c811ba59eee96d54a7701930726bce18/installer-0.7.0-py3-none-any.whl";
-            sha256 = "05d1933f0a5ba7d8d6296bb6d5018e7c94fa473ceb10cf198a92ccea19c27b53";
+            url = pypi "${path}/${file}";
+            inherit sha256;
           };
           buildCommand = ''
             /usr/bin/python3 -I -S ${import ../pylib.nix}/bootstrap_install.py "$src" "$out" ${python.sitePackages}
@@ -57,6 +79,23 @@ in
         }
       )
     ) { };
+in
+{
+  bootstrap = self.lib.recurseIntoAttrs {
+    installer = bootstrapPackage {
+      pname = "installer";
+      version = "0.7.0";
+      path = "e5/ca/1172b6638d52f2d6caa2dd262ec4c811ba59eee96d54a7701930726bce18";
+      file = "installer-0.7.0-py3-none-any.whl";
+      sha256 = "05d1933f0a5ba7d8d6296bb6d5018e7c94fa473ceb10cf198a92ccea19c27b53";
+    };
+    packaging = bootstrapPackage {
+      pname = "packaging";
+      version = "24.1";
+      path = "08/aa/cc0199a5f0ad350994d660967a8efb233fe0416e4639146c089643407ce6";
+      file = "packaging-24.1-py3-none-any.whl";
+      sha256 = "5b8f2217dbdbd2f7f384c41c628544e6d52f2d0f53c6d0c3ea61aa5d1d7ff124";
+    };
   };
 
   installer = wheelPackage {
@@ -105,6 +144,14 @@ in
     file = "wheel-0.44.0-py3-none-any.whl";
     sha256 = "2376a90c98cc337d18623527a97c31797bd02bad0033d41547043a1cbfbe448f";
     imports = [ "wheel" ];
+    # Not built with what it is needed for (wheelUnpackHook) nor with `installer`, which needs
+    # it: see the comment at the top.
+    builderOverrides = {
+      wheelUnpackHook = self.wheelUnpackHook.override { wheel = null; };
+      pypaInstallHook = self.pypaInstallHook.override {
+        inherit (self.python.pythonOnBuildForHost.pkgs.bootstrap) installer;
+      };
+    };
   };
 
   pyproject-hooks = wheelPackage {
