@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from packaging.version import InvalidVersion, Version
 
 from .errors import IndexFormatError
 from .names import normalize
+from .source import ReleaseMetadata
 
 SCHEMA_VERSION = 1
 LAYOUT = "shard2"
@@ -166,7 +167,12 @@ def _version_key(r: Release) -> tuple[int, Version | str]:
 
 
 class Index:
-    """Read-only view of an index directory. Projects are loaded lazily and cached."""
+    """Read-only view of an index directory. Projects are loaded lazily and cached.
+
+    A `source.PackageSource` whose metadata is always at hand: it is in the project files.
+    """
+
+    label = "the index"
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
@@ -203,6 +209,21 @@ class Index:
             else:
                 self._cache[norm] = Project.from_dict(data, source=str(path))
         return self._cache[norm]
+
+    def metadata(self, name: str, release: Release) -> ReleaseMetadata:
+        if release.requires_dist is None:
+            return ReleaseMetadata(None, release.requires_python,
+                                   "its metadata is not in the index")
+        return ReleaseMetadata(release.requires_dist, release.requires_python)
+
+    def metadata_at_hand(self, name: str, release: Release) -> ReleaseMetadata | None:
+        return self.metadata(name, release)
+
+    def missing_hint(self, names: Sequence[str], *, dependency: bool) -> str:
+        if dependency:
+            return "rebuild the index with it (`mach-nix index`)"
+        what = "this project" if len(names) == 1 else "these projects"
+        return f"Check the spelling, or rebuild the index with {what} in it (`mach-nix index`)."
 
     def names(self) -> Iterator[str]:
         """Every project name in the index (walks the directory; for suggestions, not hot paths)."""

@@ -1,4 +1,10 @@
-"""The resolvelib provider: candidates from the pinned index, for one target.
+"""The resolvelib provider: candidates from a package source, for one target.
+
+The source is the pinned index or PyPI (`source.PackageSource`). A project's releases and files
+are read when the resolver first asks for it; a release's dependencies only when the resolver
+tries that release (`find_matches` returns a lazy iterator, and a release whose metadata turns
+out unusable is skipped while iterating, as pip does), so online only the metadata of the
+releases actually tried is downloaded.
 
 Identifiers are a normalized project name (`requests`) or a name with one extra
 (`requests[socks]`). A candidate of `requests[socks]` depends on `requests==<its version>` plus
@@ -11,7 +17,7 @@ methods and arguments common to all of them are used.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +30,9 @@ from packaging.version import InvalidVersion, Version
 from resolvelib import AbstractProvider
 
 from .formats import ProviderConfig
-from .index import File, Index, Release
+from .index import File, Release
 from .names import normalize
+from .source import PackageSource, ReleaseMetadata
 from .target import Target
 
 if TYPE_CHECKING:
@@ -120,9 +127,11 @@ class _Option:
 
 @dataclass
 class _ProjectInfo:
-    options: list[_Option]  # newest first
+    options: list[_Option]  # newest first; online, some may turn out unusable when tried
     #: (version, why it cannot be used), newest first, for error messages.
     skipped: list[tuple[str, str]]
+    #: every release's metadata was at hand (the index): nothing is left to find out
+    complete: bool = True
 
 
 if TYPE_CHECKING:
@@ -132,18 +141,18 @@ else:  # resolvelib 1.0 classes are not generic at run time
 
 
 class IndexProvider(_ProviderBase):
-    """Candidates from an `Index`, filtered for a `Target` and a provider configuration."""
+    """Candidates from a `PackageSource`, filtered for a `Target` and a provider configuration."""
 
     def __init__(
         self,
-        index: Index,
+        source: PackageSource,
         target: Target,
         providers: ProviderConfig,
         *,
         pre: bool = False,
         constraints: Mapping[str, Sequence[Req]] | None = None,
     ) -> None:
-        self.index = index
+        self.source = source
         self.target = target
         self.providers = providers
         self.pre = pre
@@ -154,17 +163,22 @@ class IndexProvider(_ProviderBase):
         self.python_version = Version(target.python_full_version)
         self.tag_rank = {str(t): i for i, t in enumerate(target.supported_tags())}
         self._projects: dict[str, _ProjectInfo | None] = {}
+        self._metadata: dict[tuple[str, Version], ReleaseMetadata] = {}
+        #: releases found unusable when tried (their metadata said so): (name, version) -> why
+        self._unusable: dict[tuple[str, Version], str] = {}
         self._dependencies: dict[tuple[str, Version], list[Requirement] | None] = {}
         self._parsed_lines: dict[str, Requirement | None] = {}
         self._python_ok_cache: dict[str, bool] = {}
+        self._estimates: dict[tuple[str, tuple[str, ...]], int] = {}
 
-    # --- index access, cached per project ------------------------------------------------
+    # --- source access, cached per project -----------------------------------------------
 
     def project_info(self, name: str) -> _ProjectInfo | None:
-        """Usable releases of a project for the target; None when the index lacks it."""
+        """Releases of a project that may be used for the target; None when the source lacks
+        it. Online, a release's metadata is checked only when it is tried (`usable`)."""
         name = normalize(name)
         if name not in self._projects:
-            project = self.index.project(name)
+            project = self.source.project(name)
             self._projects[name] = (
                 None if project is None else self._build_info(name, project.releases)
             )
@@ -177,7 +191,12 @@ class IndexProvider(_ProviderBase):
                 version = Version(release.version)
             except InvalidVersion:
                 continue
-            reason = self._release_problem(name, release, version)
+            md = self.source.metadata_at_hand(name, release)
+            if md is None:
+                info.complete = False
+            else:
+                self._metadata[(name, version)] = md
+            reason = self._release_problem(name, release, version, md)
             if reason is None:
                 option = self._pick_file(name, release, version, yanked=False)
                 if option is None:
@@ -190,14 +209,51 @@ class IndexProvider(_ProviderBase):
                 info.skipped.append((release.version, reason))
         return info
 
-    def _release_problem(self, name: str, release: Release, version: Version) -> str | None:
-        if release.requires_dist is None:
-            return "its metadata is not in the index"
-        if not self._python_ok(release.requires_python):
-            return f"it requires Python {release.requires_python}"
-        if self.dependencies_of(name, release, version) is None:
+    def _release_problem(
+        self, name: str, release: Release, version: Version, md: ReleaseMetadata | None
+    ) -> str | None:
+        """Why a release cannot be used; with `md` None (not read yet), from its files alone."""
+        if md is None:
+            if not self._python_ok(release.requires_python):
+                return f"it requires Python {release.requires_python}"
+            return None
+        if md.requires_dist is None:
+            return md.problem or "its metadata cannot be read"
+        if not self._python_ok(md.requires_python):
+            return f"it requires Python {md.requires_python}"
+        if self.dependencies_of(name, version) is None:
             return "its metadata has a requirement mach-nix cannot read"
         return None
+
+    def usable(self, name: str, option: _Option) -> bool:
+        """Whether a release may be tried, reading its metadata if that was not done yet."""
+        key = (name, option.version)
+        if key in self._unusable:
+            return False
+        if key in self._metadata:
+            return True  # at hand when the project was read (and checked then), or read before
+        md = self.source.metadata(name, option.release)
+        self._metadata[key] = md
+        reason = self._release_problem(name, option.release, option.version, md)
+        if reason is not None:
+            self._unusable[key] = reason
+            return False
+        return True
+
+    def usable_and_skipped(self, name: str) -> tuple[list[_Option], list[tuple[str, str]]]:
+        """For explanations: the releases not known to be unusable, and (version, why) of the
+        others, newest first."""
+        info = self.project_info(name)
+        if info is None:
+            return [], []
+        usable = [o for o in info.options if (name, o.version) not in self._unusable]
+        late = [(o.version, o.release.version, self._unusable[(name, o.version)])
+                for o in info.options if (name, o.version) in self._unusable]
+        if not late:
+            return usable, info.skipped
+        skipped = [(Version(v), v, why) for v, why in info.skipped]
+        merged = sorted(skipped + late, key=lambda t: t[0], reverse=True)
+        return usable, [(v, why) for _, v, why in merged]
 
     def _python_ok(self, requires_python: str | None) -> bool:
         if not requires_python:
@@ -259,14 +315,14 @@ class IndexProvider(_ProviderBase):
 
     # --- dependencies --------------------------------------------------------------------
 
-    def dependencies_of(
-        self, name: str, release: Release, version: Version
-    ) -> list[Requirement] | None:
-        """Parsed Requires-Dist of a release; None if any line is unreadable or a URL."""
+    def dependencies_of(self, name: str, version: Version) -> list[Requirement] | None:
+        """Parsed Requires-Dist of a release whose metadata was read; None if any line is
+        unreadable or a URL."""
         key = (name, version)
         if key not in self._dependencies:
             parsed: list[Requirement] | None = []
-            for line in release.requires_dist or ():
+            md = self._metadata.get(key)
+            for line in (md.requires_dist if md is not None else None) or ():
                 req = self._requirement(line)
                 if req is None:
                     parsed = None
@@ -308,45 +364,89 @@ class IndexProvider(_ProviderBase):
         backtrack_causes: Sequence[RequirementInformation[Req, Candidate]],
     ) -> Any:
         name, _ = split_identifier(identifier)
-        pinned = any(r.requirement.pinned for r in information[identifier])
+        reqs = [r.requirement for r in information[identifier]]
+        pinned = any(r.pinned for r in reqs)
         constrained = name in self.constraints
         in_conflict = any(c.requirement.name == name for c in backtrack_causes)
-        count = sum(1 for _ in candidates[identifier])
+        info = self.project_info(name)
+        if info is None or info.complete:
+            # every release's metadata is at hand: counting costs nothing
+            count = sum(1 for _ in candidates[identifier])
+        else:
+            # counting would read the metadata of every matching release: estimate instead
+            count = self._estimate(identifier, info, reqs)
         return (not (pinned or constrained), not in_conflict, count, identifier)
+
+    def _estimate(self, identifier: str, info: _ProjectInfo, reqs: Sequence[Req]) -> int:
+        """How many releases match, counting those not read yet as usable (the releases
+        already tried and rejected by the resolver are counted too)."""
+        key = (identifier, tuple(sorted(r.text for r in reqs)))
+        if key not in self._estimates:
+            name, _ = split_identifier(identifier)
+            finals, pres, allow_pre = self._matching(name, info, reqs)
+            fits = [o for o in finals + pres if (name, o.version) not in self._unusable]
+            if not allow_pre and any(not o.version.is_prerelease for o in fits):
+                fits = [o for o in fits if not o.version.is_prerelease]
+            self._estimates[key] = len(fits)
+        return self._estimates[key]
+
+    def _matching(
+        self, name: str, info: _ProjectInfo, reqs: Sequence[Req]
+    ) -> tuple[list[_Option], list[_Option], bool]:
+        """The options that satisfy `reqs` (with the constraints): (finals, pre-releases,
+        whether pre-releases are allowed), newest first. With pre-releases allowed, `finals`
+        holds every match in order and `pres` is empty."""
+        reqs = [*reqs, *self.constraints.get(name, [])]
+        pinned = any(r.pinned for r in reqs)
+        allow_pre = self.pre or any(bool(r.specifier.prereleases) for r in reqs)
+        matching = [
+            o for o in info.options
+            if (pinned or not o.yanked)
+            and all(r.specifier.contains(o.version, prereleases=True) for r in reqs)
+        ]
+        if allow_pre:
+            return matching, [], True
+        return ([o for o in matching if not o.version.is_prerelease],
+                [o for o in matching if o.version.is_prerelease], False)
 
     def find_matches(
         self,
         identifier: str,
         requirements: Mapping[str, Iterator[Req]],
         incompatibilities: Mapping[str, Iterator[Candidate]],
-    ) -> list[Candidate]:
+    ) -> Callable[[], Iterator[Candidate]]:
         name, extra = split_identifier(identifier)
         info = self.project_info(name)
         if info is None:
-            return []
-        reqs = list(requirements[identifier]) + self.constraints.get(name, [])
+            return lambda: iter(())
+        finals, pres, allow_pre = self._matching(name, info, list(requirements[identifier]))
         bad = {c.version for c in incompatibilities[identifier]}
-        pinned = any(r.pinned for r in reqs)
-        allow_pre = self.pre or any(bool(r.specifier.prereleases) for r in reqs)
 
-        def fits(option: _Option) -> bool:
-            return all(r.specifier.contains(option.version, prereleases=True) for r in reqs)
+        def candidate(o: _Option) -> Candidate:
+            return Candidate(name, extra, o.version, o.release, o.provider, o.file)
 
-        matching = [o for o in info.options if (pinned or not o.yanked) and fits(o)]
-        if not allow_pre and any(not o.version.is_prerelease for o in matching):
-            # PEP 440: pre-releases only when asked for, or when nothing else fits.
-            matching = [o for o in matching if not o.version.is_prerelease]
-        return [
-            Candidate(name, extra, o.version, o.release, o.provider, o.file)
-            for o in matching
-            if o.version not in bad
-        ]
+        def matches() -> Iterator[Candidate]:
+            # Newest first. PEP 440: pre-releases only when asked for, or when no final
+            # release fits (a final the resolver already rejected still counts as fitting).
+            any_final = False
+            for o in finals:
+                if self.usable(name, o):
+                    any_final = True
+                    if o.version not in bad:
+                        yield candidate(o)
+            if allow_pre or any_final:
+                return
+            for o in pres:
+                if o.version not in bad and self.usable(name, o):
+                    yield candidate(o)
+
+        return matches
 
     def is_satisfied_by(self, requirement: Req, candidate: Candidate) -> bool:
         return requirement.specifier.contains(candidate.version, prereleases=True)
 
     def get_dependencies(self, candidate: Candidate) -> list[Req]:
-        deps = self.dependencies_of(candidate.name, candidate.release, candidate.version) or []
+        deps = self.dependencies_of(candidate.name, candidate.version) or []
         result: list[Req] = []
         if candidate.extra is not None:
             # the base package, at exactly this version

@@ -1,4 +1,5 @@
-"""Resolve requirements against an index for a target: the request in, the resolution out.
+"""Resolve requirements against a package source for a target: the request in, the resolution
+out. The source is the pinned index (what Nix runs) or PyPI (`online.py`, the command line).
 
 resolvelib does the search (`provider.IndexProvider` answers its questions); this module turns
 its result into a `Resolution`, and its failures into errors a person can act on.
@@ -15,9 +16,9 @@ from resolvelib import BaseReporter, ResolutionImpossible, ResolutionTooDeep, Re
 
 from .errors import MachNixError, ResolutionError, UnknownPackageError
 from .formats import FileRef, Package, ProviderConfig, Request, Resolution, break_cycles
-from .index import Index
 from .provider import Candidate, IndexProvider, Req, split_requirement
 from .requirements import ParsedRequirement, RequirementSet, parse_requirement_set
+from .source import PackageSource
 from .target import Target
 
 #: resolvelib's budget of rounds (one pin or backtrack each); pip uses the same order.
@@ -51,8 +52,8 @@ class _Recorder(_ReporterBase):
             self.required_by[requirement.identifier] = (requirement, parent)
 
 
-def resolve(request: Request, index: Index) -> Resolution:
-    """Resolve a request (the Nix entry point)."""
+def resolve(request: Request, index: PackageSource) -> Resolution:
+    """Resolve a request (the Nix entry point, with an `Index`)."""
     requirements = parse_requirement_set(request.requirements, source="requirements")
     return resolve_requirements(
         requirements, index=index, target=request.target, providers=request.providers,
@@ -63,12 +64,13 @@ def resolve(request: Request, index: Index) -> Resolution:
 def resolve_requirements(
     requirements: RequirementSet,
     *,
-    index: Index,
+    index: PackageSource,
     target: Target,
     providers: ProviderConfig | None = None,
     pre: bool = False,
 ) -> Resolution:
-    """Resolve parsed requirements (and constraints) for `target` against `index`."""
+    """Resolve parsed requirements (and constraints) for `target` against `index`, the pinned
+    index or any other `PackageSource`."""
     providers = providers or ProviderConfig()
     env = {**target.marker_environment(), "extra": ""}
 
@@ -94,14 +96,12 @@ def resolve_requirements(
     if unknown:
         known = sorted(index.names())
         missing = "; ".join(
-            f"{r.location}: the index has no project named {r.name}{_suggest(r.name, known)}"
+            f"{r.location}: {index.label} has no project named {r.name}"
+            f"{_suggest(r.name, known)}"
             for r in unknown
         )
-        raise UnknownPackageError(
-            f"{missing}. Check the spelling, or rebuild the index with "
-            f"{'this project' if len(unknown) == 1 else 'these projects'} in it "
-            "(`mach-nix index`)."
-        )
+        hint = index.missing_hint([r.name for r in unknown], dependency=False)
+        raise UnknownPackageError(f"{missing}. {hint}")
 
     recorder = _Recorder()
     resolver: Resolver[Req, Candidate, str] = Resolver(provider, recorder)
@@ -189,23 +189,25 @@ def _chain(
     return lines[::-1]
 
 
-def _why_nothing_fits(name: str, provider: IndexProvider, index: Index) -> tuple[str, bool]:
-    """Why `name` had no candidate; the flag says the index lacks the project."""
-    info = provider.project_info(name)
-    if info is None:
+def _why_nothing_fits(
+    name: str, provider: IndexProvider, index: PackageSource
+) -> tuple[str, bool]:
+    """Why `name` had no candidate; the flag says the source lacks the project."""
+    if provider.project_info(name) is None:
         suggestion = _suggest(name, sorted(index.names()))
-        return (f"the index has no project named {name}{suggestion}; rebuild the index with "
-                "it (`mach-nix index`)"), True
+        hint = index.missing_hint([name], dependency=True)
+        return f"{index.label} has no project named {name}{suggestion}; {hint}", True
+    options, skipped_releases = provider.usable_and_skipped(name)
     skipped: dict[str, list[str]] = defaultdict(list)
-    for version, reason in info.skipped:
+    for version, reason in skipped_releases:
         skipped[reason].append(version)
     skipped_text = "; ".join(f"{_versions(v)}: {reason}" for reason, v in skipped.items())
-    if not info.options:
+    if not options:
         if not skipped:
-            return f"the index has no releases of {name}", False
+            return f"{index.label} has no releases of {name}", False
         return ((f"no release of {name} can be used for {provider.target.describe()} "
                 f"({skipped_text})"), False)
-    usable = [o.release.version for o in info.options]
+    usable = [o.release.version for o in options]
     text = f"no version of {name} satisfies all of these (usable versions: {_versions(usable)}"
     if skipped_text:
         text += f"; not usable: {skipped_text}"
@@ -217,7 +219,7 @@ def _explain(
     provider: IndexProvider,
     origins: dict[Req, str],
     recorder: _Recorder,
-    index: Index,
+    index: PackageSource,
 ) -> MachNixError:
     by_name: dict[str, list[tuple[Req, Candidate | None]]] = defaultdict(list)
     for info in causes:
