@@ -65,7 +65,10 @@ let
     {
       python = py;
       inherit drv resolution overridesPre overridesPost;
-      overrides = core.overridesFor { inherit resolution tests; };
+      overrides = core.overridesFor {
+        inherit resolution tests;
+        python = py;
+      };
     };
 
   # The interpreter with the resolution (and the user's overrides around it) in its package set.
@@ -109,7 +112,8 @@ in
 
   /**
     Python overrides (`self: super: { ... }`) that make a python package set conform to the
-    requirements: the core every other function wraps.
+    requirements: the core every other function wraps. They are for the set of the interpreter
+    given as `python`, whose original set builds the build tools nixpkgs' hooks need.
 
     # Inputs
 

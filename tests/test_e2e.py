@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import nixutil
 import pytest
+from indexfactory import make_index, release, sdist, wheel
+from mach_nix.index import File, Project, Release, write_project
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,3 +122,107 @@ def test_overrides_replace_the_package_sets_own_versions(pkgs_expr: str) -> None
     probe = "import dateutil, six; print(six.__version__)"
     out = subprocess.run([str(env / "bin" / "python"), "-c", probe], check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "1.17.0"
+
+
+# wheel 0.44.0 as on PyPI: the fixture index has no `wheel`, these tests add it.
+WHEEL_0_44 = {
+    "filename": "wheel-0.44.0-py3-none-any.whl",
+    "url": "https://files.pythonhosted.org/packages/1b/d1/9babe2ccaecff775992753d8686970b1e2755d21c8a63be73aba7a4e7d77/wheel-0.44.0-py3-none-any.whl",
+    "sha256": "2376a90c98cc337d18623527a97c31797bd02bad0033d41547043a1cbfbe448f",
+}
+
+
+def index_with_wheel(root: Path) -> Path:
+    """The fixture index plus `wheel` 0.44.0 (a real PyPI file)."""
+    shutil.copytree(ROOT / "tests" / "data" / "index", root)
+    wheel_file = File(kind="wheel", tags=File.wheel_tags(WHEEL_0_44["filename"]), **WHEEL_0_44)
+    wheel_release = Release(version="0.44.0", requires_dist=(), requires_python=">=3.8", files=(wheel_file,))
+    write_project(root, Project(name="wheel", releases=(wheel_release,)))
+    return root
+
+
+def test_build_tools_in_the_resolution_build_and_import(pkgs_expr: str, tmp_path: Path) -> None:
+    """`wheel` (a wheel) and `packaging` (an sdist) in the requirements: nixpkgs' hooks need
+    both, so mach-nix builds them with the interpreter's own set instead of recursing. The env
+    holds the resolved versions and one `wheel`."""
+    index = index_with_wheel(tmp_path / "index")
+    expr = (
+        f"let pkgs = {pkgs_expr}; m = import {ROOT} {{ inherit pkgs; pypiIndex = {index}; }}; "
+        'args = { requirements = "wheel\\nsix\\npackaging==21.3\\n"; providers.packaging = "sdist"; }; '
+        "in { env = m.mkPython args; resolution = m.resolution args; }"
+    )
+    resolution = nixutil.nix_eval_json(f"({expr}).resolution", read_write=True)
+    assert resolution["packages"]["packaging"]["provider"] == "sdist"
+    assert resolution["packages"]["wheel"]["provider"] == "wheel"
+
+    env = nixutil.nix_build_expr(expr, attr="env")
+    probe = (
+        "import importlib.metadata as md, json, os, wheel, packaging, six; "
+        "print(json.dumps({'versions': {d.metadata['Name'].lower(): d.version for d in md.distributions()}, "
+        "'wheel': os.path.realpath(wheel.__file__)}))"
+    )
+    out = subprocess.run([str(env / "bin" / "python"), "-c", probe], check=True, capture_output=True, text=True)
+    result = json.loads(out.stdout)
+    assert result["versions"] == {name: pkg["version"] for name, pkg in resolution["packages"].items()}
+
+    # One `wheel` in the env's runtime closure, and it is the one the env imports.
+    closure = subprocess.run(
+        ["nix-store", "-qR", str(env)], check=True, capture_output=True, text=True, env=nixutil.nix_env()
+    ).stdout.split()
+    wheels = [p for p in closure if p.split("-", 1)[1].endswith("-wheel-0.44.0")]
+    assert len(wheels) == 1, wheels
+    assert result["wheel"].startswith(wheels[0] + "/")
+
+
+def test_build_tools_built_with_the_interpreters_own_set(pkgs_expr: str, tmp_path: Path) -> None:
+    """Evaluation only (synthetic files): every build tool nixpkgs' hooks need, from either
+    provider, and what they depend on (`wheel` 0.46 needs `packaging`; here also `zipp`, which
+    would need `wheel` again), is built without the overridden set's hooks; other packages'
+    hooks do use the resolved `wheel`."""
+
+    def both(name: str, version: str, requires: list[str]) -> dict[str, Any]:
+        return release(requires, files=[wheel(name, version), sdist(name, version)])
+
+    index = make_index(tmp_path / "index", {
+        "wheel": {"0.46.1": both("wheel", "0.46.1", ["packaging>=24.0", "zipp"])},
+        "zipp": {"3.20.0": both("zipp", "3.20.0", [])},
+        "packaging": {"24.2": both("packaging", "24.2", [])},
+        "setuptools": {"75.1.0": both("setuptools", "75.1.0", [])},
+        "build": {"1.2.2": both("build", "1.2.2", ["packaging>=19.1", "pyproject-hooks"])},
+        "pyproject-hooks": {"1.2.0": both("pyproject-hooks", "1.2.0", [])},
+        "pip": {"24.2": both("pip", "24.2", [])},
+        "six": {"1.17.0": both("six", "1.17.0", [])},
+        "demo": {"1.0": release(["six", "packaging"], files=[sdist("demo", "1.0")])},
+    })
+    providers = "{ wheel = \"wheel\"; setuptools = \"sdist\"; packaging = \"sdist\"; pip = \"sdist\"; }"
+    expr = f"""
+      let
+        pkgs = {pkgs_expr};
+        inherit (pkgs) lib;
+        m = import {ROOT} {{ inherit pkgs; pypiIndex = {index}; }};
+        args = {{ requirements = "wheel\\nsetuptools\\nbuild\\npip\\ndemo\\n"; providers = {providers}; }};
+        py = pkgs.python3.override {{ self = py; packageOverrides = m.mkPythonOverrides args; }};
+        ps = py.pkgs;
+        keyed = d: {{ key = d.outPath; inherit d; }};
+        # What a build sees of its nativeBuildInputs: them and their propagated closure.
+        buildClosure = drv: map (e: e.key) (builtins.genericClosure {{
+          startSet = map keyed (builtins.filter lib.isDerivation drv.nativeBuildInputs);
+          operator = e: map keyed (builtins.filter lib.isDerivation (e.d.propagatedBuildInputs or [ ]));
+        }});
+        sees = pkg: drv: builtins.elem pkg.outPath (buildClosure drv);
+        names = [ "wheel" "packaging" "zipp" "setuptools" "build" "pyproject-hooks" "pip" "six" "demo" ];
+      in {{
+        env = (m.mkPython args).drvPath;
+        versions = lib.genAttrs names (n: ps.${{n}}.version);
+        toolsSeeResolvedWheel = lib.genAttrs names (n: sees ps.wheel ps.${{n}});
+        demoSeesResolvedSetuptools = sees ps.setuptools ps.demo;
+      }}
+    """
+    result = nixutil.nix_eval_json(expr, read_write=True)
+    assert result["env"].endswith("-env.drv")
+    assert result["versions"]["wheel"] == "0.46.1" and result["versions"]["packaging"] == "24.2"
+    assert result["toolsSeeResolvedWheel"] == {
+        "wheel": False, "packaging": False, "zipp": False, "setuptools": False, "build": False,
+        "pyproject-hooks": False, "pip": False, "six": True, "demo": True,
+    }
+    assert result["demoSeesResolvedSetuptools"] is True

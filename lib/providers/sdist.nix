@@ -9,19 +9,34 @@ in
 /**
   Build one resolved package from its sdist.
 
+  # Inputs
+
+  `pythonPackages`
+  : the package set whose buildPythonPackage, setuptools and wheel build it: the final set, or
+    the interpreter's original one for the build tools nixpkgs' hooks need (lib/overrides.nix)
+
+  `pkg`
+  : the package's entry in the resolution
+
+  `dependencies`
+  : the derivations of its run-time dependencies
+
+  `tests`
+  : run the package's tests during the build
+
   # Type
 
   ```
-  sdist :: { self, pkg, dependencies, tests } -> Derivation
+  sdist :: { pythonPackages, pkg, dependencies, tests } -> Derivation
   ```
 */
 {
-  self,
+  pythonPackages,
   pkg,
   dependencies,
   tests,
 }:
-self.buildPythonPackage {
+pythonPackages.buildPythonPackage {
   pname = pkg.name;
   inherit (pkg) version;
   pyproject = true;
@@ -30,8 +45,8 @@ self.buildPythonPackage {
     name = pkg.file.filename;
   };
   nativeBuildInputs = [
-    self.setuptools
-    self.wheel
+    pythonPackages.setuptools
+    pythonPackages.wheel
   ]
   ++ optional (hasSuffix ".zip" pkg.file.filename) pkgs.unzip;
   propagatedBuildInputs = dependencies;

@@ -10,8 +10,9 @@ in
 
   # Inputs
 
-  `self`
-  : the final python package set
+  `pythonPackages`
+  : the package set whose buildPythonPackage (and so whose hooks) builds it: the final set, or
+    the interpreter's original one for the build tools those hooks need (lib/overrides.nix)
 
   `pkg`
   : the package's entry in the resolution
@@ -25,11 +26,11 @@ in
   # Type
 
   ```
-  wheel :: { self, pkg, dependencies, tests } -> Derivation
+  wheel :: { pythonPackages, pkg, dependencies, tests } -> Derivation
   ```
 */
 {
-  self,
+  pythonPackages,
   pkg,
   dependencies,
   tests,
@@ -38,7 +39,7 @@ let
   isLinux = pkgs.stdenv.hostPlatform.isLinux;
   binary = pkg.file.binary or false;
 in
-self.buildPythonPackage {
+pythonPackages.buildPythonPackage {
   pname = pkg.name;
   inherit (pkg) version;
   format = "wheel";
