@@ -27,10 +27,11 @@ import contextlib
 import hashlib
 import json
 import os
+import queue
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -538,6 +539,7 @@ class Crawler:
         self._missing: dict[str, str] = {}
         self._ready: list[Project] = []  # complete projects whose dependencies are to follow
         self._pending: dict[Future[Any], tuple[str, str, Any]] = {}
+        self._completed: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
         root_texts = tuple(sorted({str(_strip_marker(r)) for r in roots}))
         self._journal = Journal(out)
         self._journal.start(JournalHeader(
@@ -596,6 +598,7 @@ class Crawler:
         else:
             fut = self._pool.submit(self._fetch_metadata, name, payload)
         self._pending[fut] = (kind, name, payload)
+        fut.add_done_callback(self._completed.put)
 
     def _salvage(self) -> None:
         """After an interruption or error: journal the metadata that workers fetched but the
@@ -611,7 +614,15 @@ class Crawler:
                 self._follow(self._ready.pop())
             if not self._pending:
                 break
-            done, _ = wait(list(self._pending), timeout=0.5, return_when=FIRST_COMPLETED)
+            # a queue of completed futures, not wait() on all pending ones: that costs time in
+            # the number pending (thousands of queued metadata fetches) on every round
+            try:
+                done = [self._completed.get(timeout=0.5)]
+            except queue.Empty:
+                done = []
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    done.append(self._completed.get_nowait())
             # successes first, so that what was fetched is journaled before an error ends the run
             for fut in sorted(done, key=lambda f: (f.exception() is not None, self._pending[f][1])):
                 kind, name, payload = self._pending.pop(fut)
