@@ -90,3 +90,17 @@ def make_index(
 def open_index(root: Path, projects: Mapping[str, Mapping[str, Mapping[str, Any] | None]]
                ) -> Index:
     return Index(make_index(root, projects))
+
+
+def binary_release(
+    name: str, version: str, *tags: str, with_sdist: bool = False,
+    requires_dist: Sequence[str] | None = (), requires_python: str | None = None,
+) -> dict[str, Any]:
+    """A release spec whose files are one wheel per tag (and the sdist with `with_sdist`).
+
+        binary_release("np", "2.0", "cp311-cp311-manylinux_2_17_x86_64", with_sdist=True)
+    """
+    files = [wheel(normalize(name), version, tag) for tag in tags]
+    if with_sdist:
+        files.append(sdist(normalize(name), version))
+    return release(requires_dist, requires_python=requires_python, files=files)
