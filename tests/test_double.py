@@ -272,6 +272,9 @@ def test_auto_patchelf_finds_libraries_in_build_inputs() -> None:
 def test_pyproject_build_from_sdist() -> None:
     out = build("pyprojectBuild")
     assert list(out.glob("lib/python*/site-packages/resolvelib/__init__.py"))
+    # 23.11 ignores `dependencies`: the set's own `build` must still have its dependencies.
+    out = build("pyprojectBuildPortable", release="23.11")
+    assert list(out.glob("lib/python*/site-packages/resolvelib/__init__.py"))
     assert "Missing dependencies" in build_error("pyprojectBuildWithoutBackend")
 
 

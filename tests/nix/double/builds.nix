@@ -169,6 +169,24 @@ in
     pythonImportsCheck = [ "resolvelib" ];
   };
 
+  # The same with the backend in nativeBuildInputs, which every release honours (23.11 ignores
+  # build-system).
+  pyprojectBuildPortable = ps.buildPythonPackage {
+    pname = "resolvelib";
+    version = "1.0.1";
+    pyproject = true;
+    src = fetchurl {
+      url = "https://files.pythonhosted.org/packages/ce/10/f699366ce577423cbc3df3280063099054c23df70856465080798c6ebad6/resolvelib-1.0.1.tar.gz";
+      sha256 = "04ce76cbd63fded2078ce224785da6ecd42b9564b1390793f64ddecbe997b309";
+    };
+    nativeBuildInputs = [
+      ps.setuptools
+      ps.wheel
+    ];
+    doCheck = false;
+    pythonImportsCheck = [ "resolvelib" ];
+  };
+
   # The same without its backend: build's dependency check fails it.
   pyprojectBuildWithoutBackend = ps.buildPythonPackage {
     pname = "resolvelib";

@@ -38,20 +38,28 @@ let
           else
             args.buildPythonPackage.override builderOverrides;
       in
-      buildPythonPackage {
-        inherit pname version;
-        format = "wheel";
-        src = args.fetchurl {
-          url = pypi "${path}/${file}";
-          inherit sha256;
-        };
-        dependencies = map (d: args.${d}) deps;
-        doCheck = false;
-        pythonImportsCheck = imports;
-        meta = {
-          homepage = "https://pypi.org/project/${pname}/";
-        };
-      }
+      buildPythonPackage (
+        {
+          inherit pname version;
+          format = "wheel";
+          src = args.fetchurl {
+            url = pypi "${path}/${file}";
+            inherit sha256;
+          };
+          doCheck = false;
+          pythonImportsCheck = imports;
+          meta = {
+            homepage = "https://pypi.org/project/${pname}/";
+          };
+        }
+        # The spelling the release's own packages use: 23.11 had no `dependencies` argument.
+        // (
+          if self.lib.versionAtLeast self.lib.trivial.release "24.05" then
+            { dependencies = map (d: args.${d}) deps; }
+          else
+            { propagatedBuildInputs = map (d: args.${d}) deps; }
+        )
+      )
     ) (self.lib.genAttrs ([ "buildPythonPackage" "fetchurl" ] ++ deps) (_: false))) { };
 
   /** A wheel unpacked into site-packages without `installer`, as a python module. */
