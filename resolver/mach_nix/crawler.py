@@ -858,8 +858,8 @@ class ConsoleReporter:
             f"projects {p.projects_done}/{p.projects_known}, "
             f"metadata {p.metadata_done}/{p.metadata_total}"
         )
-        if p.metadata_reused:
-            s += f" (+{p.metadata_reused} reused)"
+        if p.metadata_reused or p.metadata_resumed:
+            s += f" (+{p.metadata_reused + p.metadata_resumed} reused)"
         if p.retries:
             s += f", retries {p.retries}"
         if p.warnings:
