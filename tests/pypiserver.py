@@ -1,6 +1,9 @@
-"""A fake PyPI on 127.0.0.1 for tests: the JSON API, files, PEP 658 `.metadata`, range requests.
+"""A fake PyPI on 127.0.0.1 for tests: the JSON API, the PEP 691 simple API, files, PEP 658
+`.metadata`, range requests, HTTP caching (ETag, 304).
 
-Tests build projects with `add_wheel` / `add_sdist`, then `publish()` writes the JSON pages.
+Tests build projects with `add_wheel` / `add_sdist`, then `publish()` writes the JSON pages
+(`/pypi/NAME/json`) and the simple-API pages (`/simple/NAME/`, sent with `page_headers` and an
+ETag; a request with a matching `If-None-Match` gets 304).
 `serve()` runs it in a thread. Counters record what was asked (`hits`), what was answered
 successfully (`ok`) and how many bytes (`served`), per path; `failures` makes a path answer 503,
 `stalls` makes it hang until the server stops (to interrupt a crawl at a known point).
@@ -47,10 +50,20 @@ class _Handler(BaseHTTPRequestHandler):
         if body is None:
             self._send(404, b"not found")
             return
+        headers = dict(fake.headers.get(path, {}))
+        if path.startswith("/simple/"):
+            headers.update(fake.page_headers)
+            etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+            headers["ETag"] = etag
+            if self.headers.get("If-None-Match") == etag:
+                with fake.lock:
+                    fake.not_modified[path] += 1
+                self._send(304, b"", "", headers)
+                return
         rng = self.headers.get("Range")
         m = re.fullmatch(r"bytes=(\d*)-(\d*)", rng or "")
         if m is None:
-            self._send(200, body, path)
+            self._send(200, body, path, headers)
             return
         size = len(body)
         if m.group(1):
@@ -64,7 +77,8 @@ class _Handler(BaseHTTPRequestHandler):
         self, status: int, body: bytes, path: str = "", headers: dict[str, str] | None = None
     ) -> None:
         self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
+        if status != 304:
+            self.send_header("Content-Length", str(len(body)))
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
@@ -104,6 +118,12 @@ class FakePyPI:
     hits: Counter[str] = field(default_factory=Counter)
     served: Counter[str] = field(default_factory=Counter)  # bytes per path
     ok: Counter[str] = field(default_factory=Counter)  # successful answers (200, 206) per path
+    not_modified: Counter[str] = field(default_factory=Counter)  # 304 answers per path
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)  # extra headers per path
+    #: headers of every simple-API page answer (200 and 304), e.g. Cache-Control
+    page_headers: dict[str, str] = field(
+        default_factory=lambda: {"Cache-Control": "max-age=600, public"}
+    )
     stalls: set[str] = field(default_factory=set)  # paths that hang until the server stops
     unstall: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -172,6 +192,41 @@ class FakePyPI:
                     entries.append(entry)
                 page["releases"][version] = entries
             self.routes[f"/pypi/{name}/json"] = json.dumps(page).encode()
+            self._publish_simple(name, releases)
+
+    def _publish_simple(self, name: str, releases: dict[str, list[_File]]) -> None:
+        """The PEP 691 page (API 1.1, with `versions`). Like pypi.org behind some proxies, it
+        does not announce the `.metadata` files unless `announce` was asked for."""
+        files = []
+        for version in releases:
+            for f in releases[version]:
+                path = f"/files/{name}/{f.filename}"
+                entry: dict[str, Any] = {
+                    "filename": f.filename,
+                    "url": f"../..{path}" if f.relative else self.url + path,
+                    "hashes": {"sha256": hashlib.sha256(f.body).hexdigest()},
+                    "requires-python": f.requires_python,
+                    "yanked": f.yanked,
+                    "size": len(f.body),
+                    "upload-time": "2024-01-02T03:04:05.000000Z",
+                }
+                if f.announce:
+                    entry["core-metadata"] = {"sha256": f.announce}
+                files.append(entry)
+        page = {"meta": {"api-version": "1.1"}, "name": name, "versions": list(releases),
+                "files": sorted(files, key=lambda e: e["filename"])}
+        path = f"/simple/{name}/"
+        self.routes[path] = json.dumps(page).encode()
+        self.headers[path] = {"Content-Type": "application/vnd.pypi.simple.v1+json"}
+
+    def simple_hits(self) -> int:
+        """Requests for simple-API pages so far."""
+        return sum(n for p, n in self.hits.items() if p.startswith("/simple/"))
+
+    def metadata_hits(self) -> Counter[str]:
+        """Requests for `.metadata` files and whole or ranged files, per path (not pages)."""
+        return Counter({p: n for p, n in self.hits.items()
+                        if not p.startswith(("/simple/", "/pypi/"))})
 
 
 @contextmanager

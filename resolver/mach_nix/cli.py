@@ -17,8 +17,12 @@ from . import __version__
 from .errors import MachNixError
 
 if TYPE_CHECKING:
-    from .formats import ProviderConfig
+    from .formats import ProviderConfig, Resolution
+    from .requirements import RequirementSet
+    from .source import PackageSource
     from .target import Target
+
+DEFAULT_INDEX_URL = "https://pypi.org/simple"  # online.DEFAULT_INDEX_URL, not imported: see above
 
 _SYSTEMS = {
     ("linux", "x86_64"): "x86_64-linux",
@@ -78,14 +82,9 @@ def _providers_from_args(args: argparse.Namespace) -> ProviderConfig:
     return ProviderConfig.from_dict(config)
 
 
-def _cmd_resolve(args: argparse.Namespace) -> int:
-    from .formats import dump_resolution
-    from .index import Index
+def _requirement_set(args: argparse.Namespace) -> RequirementSet:
     from .requirements import RequirementSet, parse_requirement_set_file
-    from .resolve import resolve_requirements
 
-    target = _target_from_args(args)
-    providers = _providers_from_args(args)
     requirements = RequirementSet()
     for path in args.requirement:
         more = parse_requirement_set_file(Path(path))
@@ -94,20 +93,104 @@ def _cmd_resolve(args: argparse.Namespace) -> int:
             requirements.constraints + more.constraints,
             requirements.pre or more.pre,
         )
-    for path in args.constraint:
+    for path in getattr(args, "constraint", ()):
         more = parse_requirement_set_file(Path(path))
         requirements = RequirementSet(
             requirements.requirements,
             requirements.constraints + more.requirements + more.constraints,
             requirements.pre or more.pre,
         )
-    resolution = resolve_requirements(requirements, index=Index(args.index), target=target,
-                                      providers=providers, pre=args.pre)
+    return requirements
+
+
+def _open_source(args: argparse.Namespace) -> PackageSource:
+    """The pinned index with --index, else PyPI's simple API through the cache."""
+    if args.index is not None:
+        online_only = [opt for opt, given in (
+            ("--index-url", args.index_url is not None), ("--offline", args.offline),
+            ("--refresh", args.refresh), ("--cache-dir", args.cache_dir is not None),
+        ) if given]
+        if online_only:
+            raise MachNixError(
+                f"{', '.join(online_only)} {'is' if len(online_only) == 1 else 'are'} for "
+                "resolving online; with --index DIR everything comes from that index. Leave "
+                "out either --index or the online options."
+            )
+        from .index import Index
+
+        return Index(args.index)
+    if args.offline and args.refresh:
+        raise MachNixError("--offline and --refresh contradict each other (--refresh fetches "
+                           "everything again); give one of them.")
+    from .cache import Cache, default_cache_dir
+    from .online import SimpleSource, online_client
+
+    cache = Cache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
+    return SimpleSource(
+        args.index_url or DEFAULT_INDEX_URL,
+        cache=cache,
+        client=online_client(timeout=args.timeout, retries=args.retries),
+        offline=args.offline,
+        refresh=args.refresh,
+    )
+
+
+def _resolve_with(
+    args: argparse.Namespace, requirements: RequirementSet, target: Target,
+    providers: ProviderConfig,
+) -> Resolution:
+    from .resolve import resolve_requirements
+
+    source = _open_source(args)
+    try:
+        return resolve_requirements(requirements, index=source, target=target,
+                                    providers=providers, pre=args.pre)
+    finally:
+        close = getattr(source, "close", None)
+        if close is not None:
+            close()
+        for warning in getattr(source, "warnings", ()):
+            print(f"mach-nix: warning: {warning}", file=sys.stderr)
+
+
+def _cmd_resolve(args: argparse.Namespace) -> int:
+    from .formats import dump_resolution
+
+    target = _target_from_args(args)
+    providers = _providers_from_args(args)
+    resolution = _resolve_with(args, _requirement_set(args), target, providers)
     if args.format == "pins":
         lines = [f"{p.name}=={p.version}\n" for _, p in sorted(resolution.packages.items())]
         _write(args.out, "".join(lines).encode())
     else:
         _write(args.out, dump_resolution(resolution))
+    return 0
+
+
+def _cmd_lock(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from .errors import RequirementsError
+    from .formats import Request, dump_resolution
+
+    if len(args.requirement) != 1:
+        raise MachNixError(
+            f"-r was given {len(args.requirement)} times, but a lock is made from one "
+            "requirements file: the lock records its text, and Nix compares that text with the "
+            "requirements it is given. Put the requirements in one file (it may include others "
+            "with -r lines) and lock that."
+        )
+    path = Path(args.requirement[0])
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise RequirementsError(f"cannot read requirements file {path}: {e}.") from None
+    target = _target_from_args(args)
+    providers = _providers_from_args(args)
+    request = Request(requirements=text, target=target, providers=providers, pre=args.pre)
+    request.validate()
+    resolution = _resolve_with(args, _requirement_set(args), target, providers)
+    _write(args.out, dump_resolution(replace(resolution, request=request)))
     return 0
 
 
@@ -131,39 +214,83 @@ def _cmd_resolve_request(args: argparse.Namespace) -> int:
 # --- parser ----------------------------------------------------------------------------
 
 
+def _add_source_and_target(p: argparse.ArgumentParser) -> None:
+    """Where packages come from and what they are for: shared by resolve and lock."""
+    src = p.add_argument_group(
+        "where packages come from",
+        "Online by default: PyPI's simple API, through a cache that makes a second run "
+        "offline-fast. With --index, a pinned index directory (as Nix uses) and no network.",
+    )
+    src.add_argument("--index", metavar="DIR",
+                     help="resolve offline against this pinned index (`mach-nix index`)")
+    src.add_argument("--index-url", metavar="URL",
+                     help=f"the PEP 691 simple API to resolve against (default: "
+                     f"{DEFAULT_INDEX_URL})")
+    src.add_argument("--offline", action="store_true",
+                     help="never touch the network: only what the cache holds")
+    src.add_argument("--refresh", action="store_true",
+                     help="fetch project pages and metadata again, even if cached")
+    src.add_argument("--cache-dir", metavar="DIR",
+                     help="the cache (default: $MACH_NIX_CACHE_DIR, else "
+                     "$XDG_CACHE_HOME/mach-nix, else ~/.cache/mach-nix)")
+    src.add_argument("--retries", type=int, default=4, metavar="N",
+                     help="retries of a failing download, with backoff (default %(default)s)")
+    src.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                     help="network timeout per request (default %(default)s)")
+    tgt = p.add_argument_group("target")
+    tgt.add_argument("--python", default=platform.python_version(), metavar="X.Y.Z",
+                     help="target Python version (default: this interpreter's, %(default)s)")
+    tgt.add_argument("--implementation", choices=("cpython", "pypy"),
+                     default="pypy" if sys.implementation.name == "pypy" else "cpython",
+                     help="target Python implementation (default: %(default)s)")
+    tgt.add_argument("--platform", default=_host_system(), metavar="SYSTEM",
+                     help="target Nix system: x86_64-linux, aarch64-linux, x86_64-darwin, "
+                     "aarch64-darwin (default: this machine's, %(default)s)")
+    tgt.add_argument("--glibc", default=_host_glibc(), metavar="X.Y",
+                     help="target glibc version on Linux, for manylinux wheels; 'none' allows "
+                     "only pure wheels and sdists (default: this machine's, %(default)s)")
+    tgt.add_argument("--pre", action="store_true", help="allow pre-releases everywhere")
+    tgt.add_argument("--providers", default="wheel,sdist", metavar="LIST",
+                     help="providers for all projects, in order of preference "
+                     "(default: %(default)s)")
+    tgt.add_argument("--provider", action="append", default=[], metavar="NAME=LIST",
+                     help="providers for one project, e.g. numpy=wheel (repeatable)")
+
+
 def _add_resolve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "resolve",
-        help="resolve requirements files against an index and print the pins",
-        description="Resolve requirements.txt files against a pinned index for a target "
-        "machine and Python, and print the resolution (JSON, as Nix reads it) or pins.",
+        help="resolve requirements files and print the pins",
+        description="Resolve requirements.txt files for a target machine and Python, online "
+        "against PyPI (the default) or against a pinned index (--index), and print the "
+        "resolution (JSON, as Nix reads it) or pins.",
     )
     p.add_argument("-r", "--requirement", action="append", required=True, metavar="FILE",
                    help="a requirements.txt file (repeatable)")
     p.add_argument("-c", "--constraint", action="append", default=[], metavar="FILE",
                    help="a constraints file: limits versions without requiring (repeatable)")
-    p.add_argument("--index", required=True, metavar="DIR", help="the pinned index directory")
-    p.add_argument("--python", default=platform.python_version(), metavar="X.Y.Z",
-                   help="target Python version (default: this interpreter's, %(default)s)")
-    p.add_argument("--implementation", choices=("cpython", "pypy"),
-                   default="pypy" if sys.implementation.name == "pypy" else "cpython",
-                   help="target Python implementation (default: %(default)s)")
-    p.add_argument("--platform", default=_host_system(), metavar="SYSTEM",
-                   help="target Nix system: x86_64-linux, aarch64-linux, x86_64-darwin, "
-                   "aarch64-darwin (default: this machine's, %(default)s)")
-    p.add_argument("--glibc", default=_host_glibc(), metavar="X.Y",
-                   help="target glibc version on Linux, for manylinux wheels; 'none' allows "
-                   "only pure wheels and sdists (default: this machine's, %(default)s)")
-    p.add_argument("--pre", action="store_true", help="allow pre-releases everywhere")
-    p.add_argument("--providers", default="wheel,sdist", metavar="LIST",
-                   help="providers for all projects, in order of preference "
-                   "(default: %(default)s)")
-    p.add_argument("--provider", action="append", default=[], metavar="NAME=LIST",
-                   help="providers for one project, e.g. numpy=wheel (repeatable)")
+    _add_source_and_target(p)
     p.add_argument("--format", choices=("json", "pins"), default="json",
                    help="json: the resolution document; pins: sorted name==version lines")
     p.add_argument("-o", "--out", metavar="FILE", help="write here instead of stdout")
     p.set_defaults(func=_cmd_resolve)
+
+
+def _add_lock(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "lock",
+        help="resolve a requirements file and write a lock file for Nix",
+        description="Resolve one requirements.txt (online by default, or against --index) and "
+        "write a lock file (docs/lock-format.md): the resolution with the request it answers. "
+        "Nix builds from it with no resolver run: mkPython { requirements = ...; lockFile = "
+        "./mach-nix.lock.json; }.",
+    )
+    p.add_argument("-r", "--requirement", action="append", required=True, metavar="FILE",
+                   help="the requirements.txt file to lock (once; it may include others)")
+    p.add_argument("-o", "--out", default="mach-nix.lock.json", metavar="FILE",
+                   help="where to write the lock (default: %(default)s; - for stdout)")
+    _add_source_and_target(p)
+    p.set_defaults(func=_cmd_lock)
 
 
 def _add_resolve_request(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -211,6 +338,7 @@ def build_parser(*, with_index: bool = False) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     _add_resolve(sub)
+    _add_lock(sub)
     _add_resolve_request(sub)
     _add_index(sub, configure=with_index)
     return parser

@@ -55,3 +55,7 @@ class NetworkError(MachNixError):
     """A download that failed after retries."""
 
     kind = "network"
+
+
+class OfflineError(NetworkError):
+    """`--offline`, and something the resolution needs is not in the cache."""

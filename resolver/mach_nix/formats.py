@@ -1,6 +1,7 @@
-"""The request and resolution documents, version 1 (docs/resolution-format.md).
+"""The request and resolution documents, version 1 (docs/resolution-format.md), and the lock
+file (docs/lock-format.md: a resolution that also carries its request).
 
-Both are plain JSON; these classes read, validate and write them. Readers refuse any
+All are plain JSON; these classes read, validate and write them. Readers refuse any
 `schemaVersion` they do not know, saying what to do, so a Nix library and a resolver of different
 mach-nix versions never misread each other silently.
 """
@@ -258,11 +259,20 @@ class Package:
 
 @dataclass(frozen=True)
 class Resolution:
-    """What the resolver answers (docs/resolution-format.md, "Resolution (v1)")."""
+    """What the resolver answers (docs/resolution-format.md, "Resolution (v1)").
+
+    With `request`, it is a lock file (docs/lock-format.md): the resolution and the request it
+    was resolved from, whose target must be the resolution's.
+    """
 
     target: Target
     roots: tuple[str, ...]
     packages: Mapping[str, Package]
+    request: Request | None = None
+
+    @property
+    def is_lock(self) -> bool:
+        return self.request is not None
 
     @classmethod
     def from_dict(cls, d: Any) -> Resolution:
@@ -270,7 +280,8 @@ class Resolution:
         if "error" in d:
             raise FormatError("this is an error document, not a resolution; read it with "
                               "read_resolution().")
-        _check_keys("resolution", d, {"schemaVersion", "target", "roots", "packages"}, set())
+        _check_keys("resolution", d, {"schemaVersion", "target", "roots", "packages"},
+                    {"request"})
         if not isinstance(d["packages"], Mapping):
             raise FormatError("resolution.packages must be an object.")
         r = cls(
@@ -278,20 +289,40 @@ class Resolution:
             roots=_str_list("resolution.roots", d["roots"]),
             packages={k: Package.from_dict(v, where=f"resolution.packages.{k}")
                       for k, v in d["packages"].items()},
+            request=None if "request" not in d else Request.from_dict(d["request"]),
         )
         r.validate()
         return r
 
+    @classmethod
+    def from_json(cls, data: bytes | str) -> Resolution:
+        """A resolution or lock file from its JSON text."""
+        try:
+            d = json.loads(data)
+        except ValueError as e:
+            raise FormatError(f"the resolution is not valid JSON: {e}.") from None
+        return cls.from_dict(d)
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "schemaVersion": SCHEMA_VERSION,
             "target": self.target.to_dict(),
             "roots": list(self.roots),
             "packages": {k: p.to_dict() for k, p in sorted(self.packages.items())},
         }
+        if self.request is not None:
+            d["request"] = self.request.to_dict()
+        return d
 
     def validate(self) -> None:
         self.target.validate()
+        if self.request is not None:
+            self.request.validate()
+            if self.request.target != self.target:
+                raise FormatError(
+                    "the lock's request.target differs from its target; a lock is written by "
+                    "`mach-nix lock` and not edited: lock again."
+                )
         if list(self.roots) != sorted(set(self.roots)):
             raise FormatError("resolution.roots must be sorted and without duplicates.")
         for name, package in self.packages.items():

@@ -1,8 +1,9 @@
 """A small HTTP client on `urllib.request`: GET and range GET with retries.
 
-Used by the index crawler and meant for the online resolver mode too. Retries with exponential
+Used by the index crawler and the online resolver. Retries with exponential
 backoff on what is likely to pass on a second try (5xx, 429, timeouts, dropped connections);
 never on 404, which is an answer (`HTTPNotFound`); gives up with a `NetworkError` naming the URL.
+A 304 (to a conditional request) is an answer too: a `Response` with status 304 and no body.
 Thread-safe: one client is shared by the crawler's download threads.
 """
 
@@ -12,6 +13,7 @@ import gzip
 import http.client
 import re
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -63,10 +65,20 @@ class HttpClient:
     user_agent: str = USER_AGENT
     #: called before each retry with (url, reason, delay); the crawler's reporter counts them
     on_retry: Callable[[str, str, float], None] | None = None
+    #: the command-line option that sets the base URL, for messages
+    url_option: str = "--pypi-url"
+    #: the end of the message when the tries are used up: what to do then
+    failure_hint: str = (
+        "Check the network connection and that the server is up, then run the command again "
+        "(an index build reuses the metadata it already wrote)."
+    )
     sleep: Callable[[float], None] = time.sleep
+    #: requests sent so far (each try counts), for reports and tests
+    requests: int = 0
     _opener: urllib.request.OpenerDirector = field(
         default_factory=urllib.request.build_opener, repr=False
     )
+    _count_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def get(
         self, url: str, *, headers: Mapping[str, str] | None = None, compressed: bool = False
@@ -78,8 +90,8 @@ class HttpClient:
         """
         if not url.startswith(("http://", "https://", "file:")):
             raise NetworkError(
-                f"{url!r} is not an http(s) URL; check the URL (and --pypi-url, which needs "
-                "the scheme: https://pypi.org)."
+                f"{url!r} is not an http(s) URL; check the URL (and {self.url_option}, which "
+                "needs the scheme: https://...)."
             )
         hdrs = {"User-Agent": self.user_agent, **(headers or {})}
         if compressed:
@@ -91,12 +103,15 @@ class HttpClient:
                 return self._get_once(url, hdrs)
             except urllib.error.HTTPError as e:
                 e.close()
+                if e.code == 304:
+                    hdrs304 = {k.lower(): v for k, v in e.headers.items()}
+                    return Response(url=e.geturl() or url, status=304, headers=hdrs304, body=b"")
                 if e.code in (404, 410):
                     raise HTTPNotFound(url) from None
                 if e.code not in _RETRY_STATUS:
                     raise NetworkError(
                         f"GET {url} failed with HTTP {e.code} {e.reason}. This is not an error "
-                        "that goes away by retrying; check the URL (and --pypi-url)."
+                        f"that goes away by retrying; check the URL (and {self.url_option})."
                     ) from None
                 reason = f"HTTP {e.code} {e.reason}"
             except (urllib.error.URLError, OSError, http.client.HTTPException) as e:
@@ -106,9 +121,7 @@ class HttpClient:
                 reason = _describe(inner)
             if attempt >= self.retries:
                 raise NetworkError(
-                    f"GET {url} failed after {attempt + 1} tries: {reason}. Check the network "
-                    "connection and that the server is up, then run the command again (an index "
-                    "build reuses the metadata it already wrote)."
+                    f"GET {url} failed after {attempt + 1} tries: {reason}. {self.failure_hint}"
                 )
             delay = self.backoff * (2**attempt)
             if self.on_retry is not None:
@@ -124,6 +137,8 @@ class HttpClient:
         return self.get(url, headers={"Range": spec})
 
     def _get_once(self, url: str, headers: Mapping[str, str]) -> Response:
+        with self._count_lock:
+            self.requests += 1
         req = urllib.request.Request(url, headers=dict(headers))
         with self._opener.open(req, timeout=self.timeout) as resp:
             body = resp.read()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,6 +218,9 @@ class Index:
 
     def metadata_at_hand(self, name: str, release: Release) -> ReleaseMetadata | None:
         return self.metadata(name, release)
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        pass  # reading a project file is quick, and done when asked
 
     def missing_hint(self, names: Sequence[str], *, dependency: bool) -> str:
         if dependency:

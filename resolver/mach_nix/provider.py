@@ -461,5 +461,13 @@ class IndexProvider(_ProviderBase):
             for req in deps:
                 if self.marker_holds(req.marker, None):
                     result.extend(split_requirement(req))
-        return [r for r in result if r.identifier != candidate.identifier]
+        result = [r for r in result if r.identifier != candidate.identifier]
+        self.prefetch(r.name for r in result)
+        return result
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Tell the source which projects the resolver asks for next (those it has not)."""
+        wanted = sorted({n for n in names if n not in self._projects})
+        if wanted:
+            self.source.prefetch(wanted)
 

@@ -56,6 +56,11 @@ class PackageSource(Protocol):
         """
         ...
 
+    def prefetch(self, names: Iterable[str]) -> None:
+        """A hint: these projects are asked for next (online, their pages are fetched in
+        parallel meanwhile). Does nothing for the index."""
+        ...
+
     def names(self) -> Iterable[str]:
         """Project names to suggest from when a name is unknown (may be empty)."""
         ...

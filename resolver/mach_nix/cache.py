@@ -1,0 +1,219 @@
+"""The online resolver's persistent cache: simple-API pages and release metadata on disk.
+
+    CACHE/simple-v1/<index>/<shard>/<name>.json   a project's PEP 691 page, with when it was
+                                                  fetched, how long it stays fresh and its
+                                                  validators (ETag, Last-Modified)
+    CACHE/metadata-v1/<ab>/<sha256>.json          what a distribution file's core metadata
+                                                  says, keyed by the file's sha256
+
+CACHE is `--cache-dir`, else `$MACH_NIX_CACHE_DIR`, else `$XDG_CACHE_HOME/mach-nix`, else
+`~/.cache/mach-nix`. `<index>` tells index URLs apart (host and path, plus a digest of the URL).
+
+Metadata entries never go stale: a file with a given sha256 always says the same, so they are
+kept forever. Pages follow HTTP caching: fresh for `Cache-Control: max-age` (less `Age`), or
+until `Expires`; a page with no caching headers is taken as fresh for `DEFAULT_LIFETIME`, the
+max-age PyPI itself sends; `no-cache` and `no-store` make it stale at once (it is still kept,
+for `--offline`). A stale page is revalidated with `If-None-Match` / `If-Modified-Since`.
+
+Every write is atomic (`index.atomic_write`): after an interruption or a network failure an
+entry is the old one, the new one, or absent, never half written. An entry that cannot be read
+(another version's, damaged by hand) counts as absent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any, Union
+
+from .index import atomic_write, dump_json, shard
+from .metadata import FileMetadata
+from .names import normalize
+
+CACHE_VERSION = 1
+
+#: Seconds a page without caching headers stays fresh (pypi.org sends max-age=600).
+DEFAULT_LIFETIME = 600.0
+
+#: A file's cached metadata: what it says, or why it cannot tell (a permanent answer).
+CachedMetadata = Union[FileMetadata, str]
+
+
+def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """`$MACH_NIX_CACHE_DIR`, else `$XDG_CACHE_HOME/mach-nix`, else `~/.cache/mach-nix`."""
+    env = os.environ if environ is None else environ
+    if env.get("MACH_NIX_CACHE_DIR"):
+        return Path(env["MACH_NIX_CACHE_DIR"])
+    xdg = env.get("XDG_CACHE_HOME")
+    if xdg and Path(xdg).is_absolute():  # the XDG spec: a relative value is to be ignored
+        return Path(xdg) / "mach-nix"
+    return Path.home() / ".cache" / "mach-nix"
+
+
+# --- HTTP freshness ------------------------------------------------------------------------
+
+
+def _cache_control(headers: Mapping[str, str]) -> dict[str, str | None]:
+    directives: dict[str, str | None] = {}
+    for part in headers.get("cache-control", "").split(","):
+        key, sep, value = part.strip().partition("=")
+        if key:
+            directives[key.lower()] = value.strip().strip('"') if sep else None
+    return directives
+
+
+def freshness_lifetime(headers: Mapping[str, str], default: float = DEFAULT_LIFETIME) -> float:
+    """Seconds a response stays fresh from when it was received (RFC 9111, private cache)."""
+    cc = _cache_control(headers)
+    if "no-store" in cc or "no-cache" in cc:
+        return 0.0
+    lifetime: float | None = None
+    max_age = cc.get("max-age")
+    if max_age is not None:
+        try:
+            lifetime = float(int(max_age))
+        except ValueError:
+            lifetime = 0.0  # an unreadable max-age: stale (RFC 9111 4.2.1)
+    elif "expires" in headers:
+        try:
+            expires = parsedate_to_datetime(headers["expires"])
+            if "date" in headers:
+                lifetime = (expires - parsedate_to_datetime(headers["date"])).total_seconds()
+            else:
+                lifetime = expires.timestamp() - time.time()
+        except (TypeError, ValueError):
+            lifetime = 0.0  # "Expires: 0" and other invalid dates mean already expired
+    if lifetime is None:
+        lifetime = default
+    try:
+        age = float(int(headers.get("age", "0")))
+    except ValueError:
+        age = 0.0
+    return max(0.0, lifetime - age)
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A project's simple-API page as it was fetched, with its HTTP caching facts."""
+
+    url: str  # after redirects: relative file URLs are relative to it
+    page: Mapping[str, Any]
+    fetched: float  # Unix time of the response, or of its last revalidation
+    lifetime: float  # seconds it is fresh after `fetched`
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @classmethod
+    def from_response(
+        cls, url: str, page: Mapping[str, Any], headers: Mapping[str, str], now: float
+    ) -> CachedPage:
+        return cls(url=url, page=page, fetched=now, lifetime=freshness_lifetime(headers),
+                   etag=headers.get("etag"), last_modified=headers.get("last-modified"))
+
+    def revalidated(self, headers: Mapping[str, str], now: float) -> CachedPage:
+        """The page after a 304: the same content, fresh again per the 304's headers."""
+        lifetime = freshness_lifetime(headers) if (
+            "cache-control" in headers or "expires" in headers
+        ) else self.lifetime
+        return CachedPage(url=self.url, page=self.page, fetched=now, lifetime=lifetime,
+                          etag=headers.get("etag", self.etag),
+                          last_modified=headers.get("last-modified", self.last_modified))
+
+    def fresh(self, now: float) -> bool:
+        return 0.0 <= now - self.fetched < self.lifetime
+
+    def validators(self) -> dict[str, str]:
+        """Headers that make a request conditional on the page having changed."""
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"schemaVersion": CACHE_VERSION, "url": self.url, "fetched": self.fetched,
+                "lifetime": self.lifetime, "etag": self.etag,
+                "lastModified": self.last_modified, "page": self.page}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CachedPage:
+        if d.get("schemaVersion") != CACHE_VERSION or not isinstance(d.get("page"), dict):
+            raise ValueError("not a page of this cache version")
+        return cls(url=str(d["url"]), page=d["page"], fetched=float(d["fetched"]),
+                   lifetime=float(d["lifetime"]), etag=d.get("etag"),
+                   last_modified=d.get("lastModified"))
+
+
+# --- the cache directory -------------------------------------------------------------------
+
+
+def index_key(index_url: str) -> str:
+    """A directory name per index URL: readable, and unique by a digest of the URL."""
+    readable = re.sub(r"[^A-Za-z0-9.]+", "-", re.sub(r"^\w+://", "", index_url)).strip("-")
+    return f"{readable[:60]}-{hashlib.sha256(index_url.encode()).hexdigest()[:12]}"
+
+
+class Cache:
+    """The cache directory. Safe to share between threads and processes (atomic writes)."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root)
+
+    def _page_path(self, index_url: str, name: str) -> Path:
+        norm = normalize(name)
+        return self.root / "simple-v1" / index_key(index_url) / shard(norm) / f"{norm}.json"
+
+    def _metadata_path(self, sha256: str) -> Path:
+        sha = sha256.lower()
+        return self.root / "metadata-v1" / sha[:2] / f"{sha}.json"
+
+    @staticmethod
+    def _read(path: Path) -> Any:
+        try:
+            return json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return None
+
+    def load_page(self, index_url: str, name: str) -> CachedPage | None:
+        d = self._read(self._page_path(index_url, name))
+        try:
+            return None if d is None else CachedPage.from_dict(d)
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def store_page(self, index_url: str, name: str, page: CachedPage) -> None:
+        atomic_write(self._page_path(index_url, name), dump_json(page.to_dict()))
+
+    def page_names(self, index_url: str) -> list[str]:
+        """The projects with a cached page for this index (for "did you mean")."""
+        base = self.root / "simple-v1" / index_key(index_url)
+        return sorted(p.stem for p in base.glob("*/*.json")) if base.is_dir() else []
+
+    def load_metadata(self, sha256: str) -> CachedMetadata | None:
+        d = self._read(self._metadata_path(sha256))
+        if not isinstance(d, dict) or d.get("schemaVersion") != CACHE_VERSION:
+            return None
+        if isinstance(d.get("unreadable"), str):
+            return str(d["unreadable"])
+        rd, rp = d.get("requires_dist"), d.get("requires_python")
+        if (rd is not None and not (isinstance(rd, list) and all(isinstance(r, str) for r in rd))
+                or rp is not None and not isinstance(rp, str)):
+            return None
+        return FileMetadata(None if rd is None else tuple(rd), rp)
+
+    def store_metadata(self, sha256: str, entry: CachedMetadata) -> None:
+        d: dict[str, Any] = {"schemaVersion": CACHE_VERSION}
+        if isinstance(entry, str):
+            d["unreadable"] = entry
+        else:
+            d["requires_dist"] = None if entry.requires_dist is None else list(entry.requires_dist)
+            d["requires_python"] = entry.requires_python
+        atomic_write(self._metadata_path(sha256), dump_json(d))
