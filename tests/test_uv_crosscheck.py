@@ -109,7 +109,7 @@ class SimpleApi:
     Releases whose dependencies the index does not know (`requires_dist: null`) are left out:
     mach-nix cannot use them either (see docs/uv-differences.md). A request for anything not
     served (a wheel, above all) is recorded in `unexpected`, so a test can assert uv fetched
-    nothing but pages and metadata.
+    nothing but pages, metadata and the synthesized sdists.
     """
 
     def __init__(self, index: Index) -> None:
@@ -125,9 +125,10 @@ class SimpleApi:
         with self._lock:
             if path.startswith("/simple/"):
                 page = self._page(normalize(path[len("/simple/"):].strip("/")))
-                if page is not None:
-                    return 200, "application/vnd.pypi.simple.v1+json", page
-            elif path in self._blobs:
+                if page is None:  # a project the index lacks: uv says so, as mach-nix does
+                    return 404, "text/plain", b"no such project\n"
+                return 200, "application/vnd.pypi.simple.v1+json", page
+            if path in self._blobs:
                 return 200, "application/octet-stream", self._blobs[path]
             self.unexpected.append(path)
             return 404, "text/plain", b"not served\n"
@@ -191,7 +192,9 @@ class SimpleApiServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         api.base = f"http://127.0.0.1:{self._httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # a short poll interval: close() waits for one, and the synthetic cases start many servers
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,),
+                                        daemon=True)
         self._thread.start()
 
     @property
