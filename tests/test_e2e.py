@@ -161,7 +161,11 @@ def test_build_tools_in_the_resolution_build_and_import(pkgs_expr: str, tmp_path
         "print(json.dumps({'versions': {d.metadata['Name'].lower(): d.version for d in md.distributions()}, "
         "'wheel': os.path.realpath(wheel.__file__)}))"
     )
-    out = subprocess.run([str(env / "bin" / "python"), "-c", probe], check=True, capture_output=True, text=True)
+    # Without the test run's PYTHONPATH, which would add its own distributions.
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run(
+        [str(env / "bin" / "python"), "-c", probe], check=True, capture_output=True, text=True, env=clean
+    )
     result = json.loads(out.stdout)
     assert result["versions"] == {name: pkg["version"] for name, pkg in resolution["packages"].items()}
 
