@@ -115,12 +115,6 @@ _ISSUE_134 = {  # resolvelib's index "issue-134" (old-style "name (spec)" requir
     "requests": _plain("2.31.0"),
 }
 
-_BASE_PIN_BUG = (
-    "provider.find_matches decides yanked (PEP 592) and pre-release (PEP 440) admission per "
-    "identifier, so `lib[x]` does not see the `==` pin or pre-release specifier on `lib`: its "
-    "candidates exclude the version `lib` is pinned to, and the resolution fails"
-)
-
 CASES: list[ResolutionCase] = [
     # --- extras and markers ---------------------------------------------------------------
     ResolutionCase(
@@ -373,7 +367,6 @@ CASES: list[ResolutionCase] = [
         {"lib": {"1.0": release(['a; extra == "x"']),
                  "2.0": release(['a; extra == "x"'], yanked=True)}, **_LIB_WITH_EXTRA},
         "lib==2.0\nlib[x]\n", {"lib": "2.0", "a": "1.0"},
-        bug=_BASE_PIN_BUG,
     ),
     ResolutionCase(
         "yanked-pinned-by-a-constraint-with-an-extra",
@@ -430,7 +423,6 @@ CASES: list[ResolutionCase] = [
         {"lib": {"1.0": release(['a; extra == "x"']), "2.0b1": release(['a; extra == "x"'])},
          **_LIB_WITH_EXTRA},
         "lib==2.0b1\nlib[x]\n", {"lib": "2.0b1", "a": "1.0"},
-        bug=_BASE_PIN_BUG,
     ),
     ResolutionCase(
         "pre-release-named-for-a-project-a-dependency-wants-with-an-extra",
@@ -438,7 +430,6 @@ CASES: list[ResolutionCase] = [
          "lib": {"1.0": release(['a; extra == "x"']), "2.0b1": release(['a; extra == "x"'])},
          **_LIB_WITH_EXTRA},
         "r\nlib>=2.0b1\n", {"r": "1.0", "lib": "2.0b1", "a": "1.0"},
-        bug=_BASE_PIN_BUG,
     ),
     # --- names ----------------------------------------------------------------------------
     ResolutionCase(

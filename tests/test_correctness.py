@@ -288,10 +288,6 @@ def test_yanked_release_is_named_when_nothing_else_fits(tmp_path: Path) -> None:
 # --- constraints on the command line -------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cli._cmd_resolve parses a -c FILE as requirements and then moves them to the constraints, "
-    "so the parser's check 'constraints cannot have extras' (which -c inside a requirements "
-    "file gets) never runs; the extras are silently dropped"))
 def test_command_line_constraint_with_extras_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

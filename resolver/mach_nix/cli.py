@@ -83,7 +83,9 @@ def _providers_from_args(args: argparse.Namespace) -> ProviderConfig:
 
 
 def _requirement_set(args: argparse.Namespace) -> RequirementSet:
-    from .requirements import RequirementSet, parse_requirement_set_file
+    import shlex
+
+    from .requirements import RequirementSet, parse_requirement_set, parse_requirement_set_file
 
     requirements = RequirementSet()
     for path in args.requirement:
@@ -94,10 +96,13 @@ def _requirement_set(args: argparse.Namespace) -> RequirementSet:
             requirements.pre or more.pre,
         )
     for path in getattr(args, "constraint", ()):
-        more = parse_requirement_set_file(Path(path))
+        # read as the `-c FILE` line of a requirements file would be, so that it is checked as
+        # constraints are (no extras, ...)
+        more = parse_requirement_set(f"-c {shlex.quote(path)}\n", source="--constraint",
+                                     base_dir=Path("."))
         requirements = RequirementSet(
             requirements.requirements,
-            requirements.constraints + more.requirements + more.constraints,
+            requirements.constraints + more.constraints,
             requirements.pre or more.pre,
         )
     return requirements

@@ -419,7 +419,13 @@ class IndexProvider(_ProviderBase):
         info = self.project_info(name)
         if info is None:
             return lambda: iter(())
-        finals, pres, allow_pre = self._matching(name, info, list(requirements[identifier]))
+        reqs = list(requirements[identifier])
+        if extra is not None:
+            # `lib[x]` is `lib` at the same version: `lib`'s own requirements narrow it too, and
+            # decide with it whether a yanked release (pinned `lib==2.0`) or a pre-release
+            # (`lib>=2.0b1`) may be taken, as pip does
+            reqs += requirements.get(name, ())
+        finals, pres, allow_pre = self._matching(name, info, reqs)
         bad = {c.version for c in incompatibilities[identifier]}
 
         def candidate(o: _Option) -> Candidate:
