@@ -115,6 +115,17 @@ _ISSUE_134 = {  # resolvelib's index "issue-134" (old-style "name (spec)" requir
     "requests": _plain("2.31.0"),
 }
 
+_TIE = {"a": {"1.0": release([]), "2.0": release(["b<2"]), "3.0": release(["b<2"])},
+        "b": {"1.0": release([]), "2.0": release(["a<2"])}}
+
+_ORDER_BUG = (
+    "provider.get_preference decides the undecided projects with the fewest candidates first, "
+    "then by name; pip (the order of the user's requirements) and uv (the same) decide the "
+    "user's requirements in the order they are written. Where the newest release of one "
+    "project needs an old release of another and the other way round, both answers are valid, "
+    "but mach-nix gives the other one"
+)
+
 CASES: list[ResolutionCase] = [
     # --- extras and markers ---------------------------------------------------------------
     ResolutionCase(
@@ -500,6 +511,21 @@ CASES: list[ResolutionCase] = [
          "c": _plain("1", "2"), "d": {"1": release(["a==1"]), "2": release(["a==2"])}},
         "a==1\nb\nc\n", {"a": "1", "b": "1", "c": "2", "d": "1"},
         source="resolvelib backjump-test-3",
+    ),
+    ResolutionCase(
+        "newest-of-the-first-requirement-wins-a-tie", _TIE, "a\nb\n", {"a": "3.0", "b": "1.0"},
+        bug=_ORDER_BUG,
+    ),
+    ResolutionCase(
+        "newest-of-the-first-requirement-wins-a-tie-reversed", _TIE, "b\na\n",
+        {"a": "1.0", "b": "2.0"},
+    ),
+    ResolutionCase(
+        "tie-between-requirements-not-in-alphabetical-order",
+        {"zz": {"1.0": release([]), "2.0": release(["aa<2"])},
+         "aa": {"1.0": release([]), "2.0": release(["zz<2"])}},
+        "zz\naa\n", {"zz": "2.0", "aa": "1.0"},
+        bug=_ORDER_BUG,
     ),
     ResolutionCase(
         "cycle-of-three",
