@@ -2,6 +2,7 @@
 
     python benchmarks/phases.py jupyter            # the set's index must exist (run.py builds it)
     python benchmarks/phases.py jupyter --cprofile 30
+    MACH_NIX_RESOLVER=/elsewhere/resolver python benchmarks/phases.py jupyter   # another checkout
 
 Phases are measured by wrapping the functions that do each part (found by name; a part whose
 function no longer exists is reported as such), in CPU seconds (`time.process_time`, less
@@ -30,7 +31,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "resolver"))
+#: The resolver to profile: this checkout's, or another one's (to measure a proposed change).
+RESOLVER = Path(os.environ.get("MACH_NIX_RESOLVER") or HERE.parent / "resolver")
+sys.path.insert(0, str(RESOLVER))
 
 #: (phase, module, attribute path): each wrapped function's time counts for its phase, without
 #: the time of other wrapped functions it calls (so phases add up).
@@ -119,7 +122,7 @@ def import_seconds() -> float:
     code = ("import time; t=time.process_time(); import mach_nix.cli, mach_nix.resolve, "
             "mach_nix.provider, mach_nix.index, mach_nix.requirements, mach_nix.formats; "
             "print(time.process_time()-t)")
-    env = {**os.environ, "PYTHONPATH": str(HERE.parent / "resolver")}
+    env = {**os.environ, "PYTHONPATH": str(RESOLVER)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          check=True).stdout
     return float(out.strip())

@@ -272,8 +272,9 @@ def report(results: Sequence[SetResult], args: argparse.Namespace, uv_version: s
     lines = [
         f"Python {args.python} target {args.platform} (glibc {args.glibc}); run with "
         f"{platform.python_implementation()} {platform.python_version()} on "
-        f"{platform.platform()}, {os.cpu_count()} CPUs; {uv_version}; median of {args.repeat} "
-        "runs (fastest in brackets), milliseconds.",
+        f"{platform.platform()}, {os.cpu_count()} CPUs (load average at the end "
+        f"{os.getloadavg()[0]:.1f}); {uv_version}; median of {args.repeat} runs (fastest in "
+        "brackets), milliseconds.",
         "",
         "| set | packages (mach-nix / uv) | index | mach-nix, warm index | of which resolving "
         "in-process | imports | uv --offline, warm cache | ratio mach-nix / uv | mach-nix "

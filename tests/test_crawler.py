@@ -342,8 +342,11 @@ def test_failed_crawl_resumes_where_it_stopped(
     first = fetched(pypi)
 
     del pypi.failures["/files/delta/delta-1.0-py3-none-any.whl.metadata"]
+    pages = pypi.ok.copy()
     assert update(pypi, out) == 0
     assert "taken from the interrupted crawl" in capsys.readouterr().err
+    # alpha was complete before the failure: kept as written, its page not fetched again
+    assert pypi.ok["/pypi/alpha/json"] == pages["/pypi/alpha/json"]
     assert tree(out) == tree(reference)
     resumed = fetched(pypi) - first
     # only what was missing was fetched again: nothing the first run had (even what its workers
@@ -351,6 +354,21 @@ def test_failed_crawl_resumes_where_it_stopped(
     assert "/files/delta/delta-1.0-py3-none-any.whl.metadata" in resumed
     assert not set(resumed) & set(first)
     assert set(first) | set(resumed) == needed
+
+
+def test_resumed_refresh_redoes_projects_written_without_refresh(
+    pypi: FakePyPI, tmp_path: Path
+) -> None:
+    out = tmp_path / "index"
+    pypi.failures["/files/delta/delta-1.0-py3-none-any.whl.metadata"] = -1
+    assert crawl(pypi, out, "alpha[fast]", "--retries", "0", "--jobs", "1") == 1
+    del pypi.failures["/files/delta/delta-1.0-py3-none-any.whl.metadata"]
+    first = fetched(pypi)
+    pages = pypi.ok["/pypi/alpha/json"]
+    assert update(pypi, out, "--refresh") == 0
+    assert pypi.ok["/pypi/alpha/json"] == pages + 1  # written before without --refresh: redone
+    # ... but what the interrupted crawl fetched is fresh: not fetched again
+    assert not set(fetched(pypi) - first) & set(first)
 
 
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGINT"])

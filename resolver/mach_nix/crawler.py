@@ -284,10 +284,13 @@ class JournalHeader:
     max_releases: int | None
     extras: str
     follow_deps: bool
+    #: `--refresh`: project files were written from fetched metadata only
+    refresh: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "journal": JOURNAL_VERSION,
+            "refresh": self.refresh,
             "roots": list(self.roots),
             "source": self.source,
             "maxReleases": self.max_releases,
@@ -306,6 +309,7 @@ class JournalHeader:
             max_releases=int(max_releases) if max_releases is not None else None,
             extras=str(d["extras"]),
             follow_deps=bool(d["followDeps"]),
+            refresh=bool(d.get("refresh", False)),
         )
 
     def recorded(self) -> dict[str, Any]:
@@ -326,7 +330,8 @@ class Journal:
 
     Metadata lines are facts about files (same name and sha256, same metadata), so any later
     crawl may use them. `d` lines say a project file is complete for this crawl; they count only
-    for a crawl with the same source and release limit (which decide what the file holds).
+    for a crawl with the same source and release limit (which decide what the file holds), and
+    for a `--refresh` only when the interrupted crawl was one too.
     """
 
     def __init__(self, out: Path) -> None:
@@ -375,9 +380,10 @@ class Journal:
         the journal a crawl left, and rewrite it with this header and what is still valid."""
         self._lock_dir()
         self.read()
-        same_content = self._header is not None and (
-            (self._header.source, self._header.max_releases)
-            == (header.source, header.max_releases)
+        old = self._header
+        same_content = old is not None and (
+            (old.source, old.max_releases) == (header.source, header.max_releases)
+            and (old.refresh or not header.refresh)  # a --refresh keeps only --refresh's files
         )
         if not same_content:
             self._done.clear()
@@ -548,6 +554,7 @@ class Crawler:
             max_releases=self.options.max_releases,
             extras=self.options.extras,
             follow_deps=self.options.follow_deps,
+            refresh=not self.options.reuse,
         ))
         try:
             self._pool = ThreadPoolExecutor(max_workers=max(1, self.options.jobs))
