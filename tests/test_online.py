@@ -411,3 +411,22 @@ def test_lock_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert e.value.code == 0
     out = capsys.readouterr().out
     assert "--index-url" in out and "--offline" in out and "lockFile" in out
+
+
+def test_lock_reads_a_pipe_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # `mach-nix lock -r <(echo a)`: the requirements file can be read only once
+    import os
+    import threading
+
+    from indexfactory import make_index, release
+
+    index = make_index(tmp_path / "index", {"a": {"1.0": release([])}})
+    fifo = tmp_path / "requirements.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_text, args=("a\n",), daemon=True)
+    writer.start()
+    code, out, err = run(["lock", "-r", str(fifo), "-o", "-", "--index", str(index),
+                          *TARGET_ARGS], capsys)
+    writer.join(timeout=5)
+    assert code == 0, err
+    assert sorted(json.loads(out)["packages"]) == ["a"]

@@ -177,6 +177,7 @@ def _cmd_lock(args: argparse.Namespace) -> int:
 
     from .errors import RequirementsError
     from .formats import Request, dump_resolution
+    from .requirements import parse_requirement_set
 
     if len(args.requirement) != 1:
         raise MachNixError(
@@ -194,7 +195,9 @@ def _cmd_lock(args: argparse.Namespace) -> int:
     providers = _providers_from_args(args)
     request = Request(requirements=text, target=target, providers=providers, pre=args.pre)
     request.validate()
-    resolution = _resolve_with(args, _requirement_set(args), target, providers)
+    # parsed from the text read once (the file may be a pipe: `-r <(echo requests)`)
+    requirements = parse_requirement_set(text, source=str(path), base_dir=path.parent)
+    resolution = _resolve_with(args, requirements, target, providers)
     _write(args.out, dump_resolution(replace(resolution, request=request)))
     return 0
 
