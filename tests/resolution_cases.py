@@ -427,6 +427,28 @@ CASES: list[ResolutionCase] = [
         {"a": _plain("1.0", "1.5rc1", "2.0b1")}, "a<2.0\n", {"a": "1.5rc1"}, pre=True,
     ),
     ResolutionCase(
+        "pre-release-named-beside-a-final-release-that-fits",
+        {"a": _plain("1.0", "2.0", "3.0b1")}, "a>=2.0b1\n", {"a": "3.0b1"},
+        uv=UvDifference({"a": "2.0"}, "Pre-releases a specifier names"),
+    ),
+    ResolutionCase(
+        "pre-release-named-by-a-dependency-beside-a-final-release-that-fits",
+        {"r": {"1.0": release(["a>=2.0b1"])}, "a": _plain("1.0", "2.0", "3.0b1")}, "r\n",
+        {"r": "1.0", "a": "3.0b1"},
+        uv=UvDifference({"r": "1.0", "a": "2.0"}, "Pre-releases a specifier names"),
+    ),
+    ResolutionCase(
+        "pre-release-named-by-an-exclusive-bound",
+        {"a": _plain("1.0", "1.5b1", "3.0")}, "a<3.0rc1\n", {"a": "1.5b1"},
+        uv=UvDifference({"a": "1.0"}, "Pre-releases a specifier names"),
+    ),
+    ResolutionCase(
+        "pre-release-is-not-a-last-resort",
+        {"a": {"1.0": release(["q>=2"]), "2.0b1": release([])}, "q": _plain("1.0")}, "a\n",
+        None,
+        uv=UvDifference({"a": "2.0b1"}, "Pre-releases as a last resort"),
+    ),
+    ResolutionCase(
         "dev-release-is-a-pre-release", {"a": _plain("1.0", "1.1.dev1")}, "a\n", {"a": "1.0"},
     ),
     ResolutionCase(

@@ -20,6 +20,8 @@ from mach_nix.index import Index
 from mach_nix.requirements import parse_requirement_set, parse_requirement_set_file
 from mach_nix.resolve import resolve_requirements
 from mach_nix.target import Libc, Target
+from packaging.specifiers import Specifier
+from packaging.version import InvalidVersion, Version
 from resolution_cases import CASES, ResolutionCase
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +80,41 @@ def test_case(case: ResolutionCase, tmp_path: Path) -> None:
 def test_case_ids_are_unique() -> None:
     ids = [c.id for c in CASES]
     assert len(ids) == len(set(ids))
+
+
+# --- pre-releases, whatever the packaging version ---------------------------------------
+
+
+def _packaging_23_prereleases(self: Specifier) -> bool:
+    """`Specifier.prereleases` as packaging 23.x computes it: only the inclusive operators
+    (`==`, `>=`, `<=`, `~=`, `===`) with a pre-release version name one; since packaging 24,
+    `<` and `>` do too."""
+    if self._prereleases is not None:
+        return self._prereleases
+    operator, version = self._spec
+    if operator in ("==", ">=", "<=", "~=", "==="):
+        version = version[:-2] if operator == "==" and version.endswith(".*") else version
+        try:
+            return Version(version).is_prerelease
+        except InvalidVersion:
+            return False
+    return False
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "provider admits pre-releases by packaging's SpecifierSet.prereleases, whose meaning "
+    "changed in packaging 24 (`<3.0rc1` and `>2.0b1` name a pre-release since, not before); "
+    "pyproject allows packaging>=23 and older nixpkgs ship 23.2, so the same request pins "
+    "a 1.0 with packaging 23 and a 1.5b1 with 24+: the resolution depends on the packaging "
+    "version. mach-nix should decide 'names a pre-release' itself"))
+def test_pre_release_rule_does_not_depend_on_the_packaging_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = open_index(tmp_path, {"a": {v: release([]) for v in ("1.0", "1.5b1", "3.0")}})
+    assert pins(resolve_text(index, "a<3.0rc1\n")) == {"a": "1.5b1"}
+    monkeypatch.setattr(Specifier, "prereleases",
+                        property(_packaging_23_prereleases))
+    assert pins(resolve_text(index, "a<3.0rc1\n")) == {"a": "1.5b1"}
 
 
 # --- cycles -------------------------------------------------------------------------------
