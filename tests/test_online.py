@@ -56,6 +56,12 @@ def pypi() -> Iterator[FakePyPI]:
         s.add_wheel("leaf", "1.0", [])
         for i in range(1, 11):
             s.add_wheel("many", f"{i}.0", ["leaf"])
+        # backtracking: bta 2.0 and btb cannot agree on btc
+        s.add_wheel("bta", "1.0", ["btc<2", "leaf"])
+        s.add_wheel("bta", "2.0", ["btc>=3", "many>=9"])
+        s.add_wheel("btb", "1.0", ["btc<3", "leaf"])
+        for v in ("1.0", "2.0", "3.0"):
+            s.add_wheel("btc", v, ["leaf"])
         s.publish()
         yield s
 
@@ -110,6 +116,25 @@ def test_only_the_metadata_of_tried_releases_is_fetched(pypi: FakePyPI, tmp_path
     assert fetched == ["/files/leaf/leaf-1.0-py3-none-any.whl.metadata",
                        "/files/many/many-4.0-py3-none-any.whl.metadata"]
     assert pypi.simple_hits() == 2
+
+
+@pytest.mark.parametrize("text", ["app[fast]\nmany<5\n", "bta\nbtb\n", "dyn\napp\n",
+                                  "lib[x]\nlib==2.0\n"])
+def test_downloading_ahead_fetches_nothing_the_resolver_does_not_try(
+    pypi: FakePyPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    def files_hit() -> set[str]:
+        return {p for p in pypi.metadata_hits() if pypi.hits[p]}
+
+    with monkeypatch.context() as m:  # one release at a time, as the resolver asks
+        m.setattr(SimpleSource, "prefetch_metadata", lambda *a: None)
+        m.setattr(SimpleSource, "prefetch", lambda *a: None)
+        lazy = resolve_online(pypi, text, tmp_path / "lazy")
+    expected = files_hit()
+    pypi.hits.clear()
+    ahead = resolve_online(pypi, text, tmp_path / "ahead")
+    assert dump_resolution(ahead) == dump_resolution(lazy)
+    assert files_hit() == expected
 
 
 def test_unusable_releases_are_skipped_while_trying(pypi: FakePyPI, tmp_path: Path) -> None:

@@ -222,6 +222,9 @@ class Index:
     def prefetch(self, names: Iterable[str]) -> None:
         pass  # reading a project file is quick, and done when asked
 
+    def prefetch_metadata(self, name: str, release: Release) -> None:
+        pass  # in the project file already
+
     def missing_hint(self, names: Sequence[str], *, dependency: bool) -> str:
         if dependency:
             return "rebuild the index with it (`mach-nix index`)"

@@ -6,8 +6,9 @@ Requires-Python and yanked flag; files are grouped into releases by the version 
 A release's dependencies are read only when the resolver tries it (`metadata`), from one of its
 files as `mach_nix.metadata` says: a wheel's PEP 658 `.metadata` file (announced or not: this
 is tried for every wheel), else the wheel's METADATA by range requests, else the sdist's static
-metadata. Pages of the projects a tried release depends on are fetched ahead, in parallel
-(`prefetch`): the resolver asks for each of them next.
+metadata. What the resolver asks for next is downloaded ahead, in parallel (`prefetch`,
+`prefetch_metadata`): the pages of the projects a tried release depends on, and the metadata
+of the release it will try first for each of them (see `IndexProvider.prefetch`).
 
 Everything goes through the persistent cache (`cache.Cache`): pages while they are fresh,
 metadata forever. `offline` never touches the network; `refresh` fetches pages and metadata
@@ -224,6 +225,7 @@ class SimpleSource:
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._pages: dict[str, Future[CachedPage | None]] = {}
+        self._metadata: dict[tuple[str, str], Future[ReleaseMetadata]] = {}
         self._projects: dict[str, Project | None] = {}
         self._dists: dict[tuple[str, str], tuple[Dist, ...]] = {}
 
@@ -244,6 +246,20 @@ class SimpleSource:
 
     def metadata(self, name: str, release: Release) -> ReleaseMetadata:
         name = normalize(name)
+        with self._lock:
+            future = self._metadata.get((name, release.version))
+        if future is not None:
+            return future.result()
+        return self._read_metadata(name, release)
+
+    def prefetch_metadata(self, name: str, release: Release) -> None:
+        name = normalize(name)
+        with self._lock:
+            if (name, release.version) not in self._metadata:
+                self._metadata[(name, release.version)] = self._executor().submit(
+                    self._read_metadata, name, release)
+
+    def _read_metadata(self, name: str, release: Release) -> ReleaseMetadata:
         dists = self._dists.get((name, release.version), ())
 
         def read(dist: Dist, problems: list[str]) -> FileMetadata:
@@ -278,6 +294,12 @@ class SimpleSource:
 
     # --- lifecycle --------------------------------------------------------------------------
 
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self._jobs,
+                                            thread_name_prefix="mach-nix-prefetch")
+        return self._pool
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
@@ -302,10 +324,7 @@ class SimpleSource:
             if future is not None:
                 return future
             if background:
-                if self._pool is None:
-                    self._pool = ThreadPoolExecutor(max_workers=self._jobs,
-                                                    thread_name_prefix="mach-nix-prefetch")
-                future = self._pool.submit(self._page, name)
+                future = self._executor().submit(self._page, name)
                 self._pages[name] = future
                 return future
             future = Future()

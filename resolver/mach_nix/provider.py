@@ -468,12 +468,40 @@ class IndexProvider(_ProviderBase):
                 if self.marker_holds(req.marker, None):
                     result.extend(split_requirement(req))
         result = [r for r in result if r.identifier != candidate.identifier]
-        self.prefetch(r.name for r in result)
+        self.prefetch(result)
         return result
 
-    def prefetch(self, names: Iterable[str]) -> None:
-        """Tell the source which projects the resolver asks for next (those it has not)."""
-        wanted = sorted({n for n in names if n not in self._projects})
-        if wanted:
-            self.source.prefetch(wanted)
+    def prefetch(self, reqs: Sequence[Req]) -> None:
+        """Tell the source what the resolver asks for next, so that it can download it in
+        parallel (online): the pages of the projects these requirements name, and the metadata
+        of the release the resolver will try first for each leading requirement on a project
+        it has not seen yet.
+
+        That release is known: resolvelib adds the requirements in this order, and a new
+        identifier's first candidate is tried at once (`if not criterion.candidates`). The
+        walk stops at the first requirement on a project already known, or on an identifier
+        met before in the list: adding it may conflict, and then the rest is not added.
+        """
+        known = set(self._projects)
+        wanted = sorted({r.name for r in reqs if r.name not in known})
+        if not wanted:
+            return
+        self.source.prefetch(wanted)
+        seen: dict[str, Req] = {}
+        for req in reqs:
+            if req.name in known or req.identifier in seen:
+                break
+            seen[req.identifier] = req
+            info = self.project_info(req.name)  # waits for this page; the others download on
+            if info is None or info.complete:
+                break
+            reqs_here = [req]
+            if req.extra is not None and req.name in seen:
+                reqs_here.append(seen[req.name])  # `lib[x]` after `lib` in the list
+            finals, pres, allow_pre = self._matching(req.name, info, reqs_here)
+            first = next(iter(finals if finals or allow_pre else pres), None)
+            if first is None:
+                break  # no candidate at all: the resolver stops here
+            if (req.name, first.version) not in self._metadata:
+                self.source.prefetch_metadata(req.name, first.release)
 

@@ -92,7 +92,7 @@ def resolve_requirements(
 
     provider = IndexProvider(index, target, providers, pre=pre or requirements.pre,
                              constraints=constraints)
-    provider.prefetch(r.name for r in roots)
+    provider.prefetch(root_reqs)
     unknown = [r for r in roots if provider.project_info(r.name) is None]
     if unknown:
         known = sorted(index.names())

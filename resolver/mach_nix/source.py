@@ -61,6 +61,11 @@ class PackageSource(Protocol):
         parallel meanwhile). Does nothing for the index."""
         ...
 
+    def prefetch_metadata(self, name: str, release: Release) -> None:
+        """A hint: `metadata(name, release)` is asked for next (online, it is downloaded in
+        parallel meanwhile). Does nothing for the index."""
+        ...
+
     def names(self) -> Iterable[str]:
         """Project names to suggest from when a name is unknown (may be empty)."""
         ...
