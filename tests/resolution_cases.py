@@ -50,6 +50,9 @@ class ResolutionCase:
     uv: UvDifference | None = None
     #: a known mach-nix bug that makes it miss `expected` (the test is xfail strict)
     bug: str | None = None
+    #: a bug only with the resolvelib and packaging of nixpkgs 24.11 (the nixpkgs double:
+    #: resolvelib 1.0.1, packaging 24.1), i.e. in the Nix leg of tests/test_correctness.py
+    nix_bug: str | None = None
     #: where the case was adapted from
     source: str | None = None
 
@@ -348,6 +351,11 @@ CASES: list[ResolutionCase] = [
         {"pandas": "1.3.5", "pystac": "1.8.3", "pystac-client": "0.3.3", "sat-stac": "0.1.1",
          "python-dateutil": "2.7.5", "requests": "2.31.0"},
         source="resolvelib issue-134",
+        nix_bug=(
+            "resolvelib 1.0.1 refuses this satisfiable set (resolvelib issue 134, fixed in "
+            "1.1); the resolver derivation runs with nixpkgs' resolvelib, so Nix fails the "
+            "evaluation where `mach-nix resolve` (resolvelib 1.1+) resolves"
+        ),
     ),
     # --- yanked releases (PEP 592) --------------------------------------------------------
     ResolutionCase("yanked-not-chosen", _YANKED, "a\n", {"a": "1.0"}),
@@ -441,6 +449,11 @@ CASES: list[ResolutionCase] = [
         "pre-release-named-by-an-exclusive-bound",
         {"a": _plain("1.0", "1.5b1", "3.0")}, "a<3.0rc1\n", {"a": "1.5b1"},
         uv=UvDifference({"a": "1.0"}, "Pre-releases a specifier names"),
+        nix_bug=(
+            "with packaging 24.1 `<3.0rc1` names no pre-release (packaging 24.2 changed "
+            "SpecifierSet.prereleases), so Nix pins a 1.0 where `mach-nix resolve` with "
+            "packaging 24.2+ pins 1.5b1"
+        ),
     ),
     ResolutionCase(
         "pre-release-is-not-a-last-resort",

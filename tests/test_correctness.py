@@ -9,10 +9,12 @@ cycles, yanked and pre-release defaults, provider order), so they are not repeat
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import nixutil
 import pytest
-from indexfactory import binary_release, open_index, release, sdist, wheel
+from indexfactory import binary_release, make_index, open_index, release, sdist, wheel
 from mach_nix.cli import main as mach_nix_main
 from mach_nix.errors import RequirementsError, ResolutionError
 from mach_nix.formats import ProviderConfig, Resolution
@@ -77,6 +79,54 @@ def test_case(case: ResolutionCase, tmp_path: Path) -> None:
     result.validate()
 
 
+# The same table through Nix: lib/ writes the request, the resolver derivation runs with the
+# nixpkgs double's interpreter, i.e. with the resolvelib and packaging nixpkgs 24.11 ships.
+# Only the cases the double can express: its interpreter is the host's /usr/bin/python3 on
+# x86_64 Linux, and requirements given as a string cannot include constraints files.
+NIX_CASES = [c for c in CASES if c.system == "x86_64-linux" and not c.files]
+DOUBLE = f"(import {ROOT}/tests/nixpkgs-double {{ }})"
+
+
+@pytest.fixture(scope="module")
+def nix_pins(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str] | None]:
+    """Every case of NIX_CASES for the double's Python, resolved in one evaluation: case id ->
+    pins, or None where the resolution throws (the error document)."""
+    python = nixutil.host_python_version()
+    root = tmp_path_factory.mktemp("nix-cases")
+    attrs = []
+    for case in NIX_CASES:
+        if case.python != python:
+            continue
+        index = make_index(root / case.id, case.projects)
+        request = (f"{{ requirements = {json.dumps(case.requirements)}; "
+                   f"pre = {'true' if case.pre else 'false'}; }}")
+        attrs.append(
+            f'"{case.id}" = let m = import {ROOT} {{ inherit pkgs; pypiIndex = {index}; }}; '
+            f"r = builtins.tryEval (builtins.mapAttrs (_: p: p.version) "
+            f"(m.resolution {request}).packages); in if r.success then r.value else null;"
+        )
+    result: dict[str, dict[str, str] | None] = nixutil.nix_eval(
+        f"let pkgs = {DOUBLE}; in {{ {' '.join(attrs)} }}", read_write=True)
+    return result
+
+
+def _nix_param(case: ResolutionCase) -> object:
+    reason = case.bug or case.nix_bug
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(case, id=case.id, marks=marks)
+
+
+@nixutil.requires_nix
+@pytest.mark.parametrize("case", [_nix_param(c) for c in NIX_CASES])
+def test_case_through_nix(case: ResolutionCase,
+                          nix_pins: dict[str, dict[str, str] | None]) -> None:
+    if case.id not in nix_pins:
+        pytest.skip(f"the double's python is {nixutil.host_python_version()}, the case's "
+                    f"{case.python}")
+    expected = None if case.expected is None else dict(case.expected)
+    assert nix_pins[case.id] == expected
+
+
 def test_case_ids_are_unique() -> None:
     ids = [c.id for c in CASES]
     assert len(ids) == len(set(ids))
@@ -85,10 +135,10 @@ def test_case_ids_are_unique() -> None:
 # --- pre-releases, whatever the packaging version ---------------------------------------
 
 
-def _packaging_23_prereleases(self: Specifier) -> bool:
-    """`Specifier.prereleases` as packaging 23.x computes it: only the inclusive operators
-    (`==`, `>=`, `<=`, `~=`, `===`) with a pre-release version name one; since packaging 24,
-    `<` and `>` do too."""
+def _packaging_24_1_prereleases(self: Specifier) -> bool:
+    """`Specifier.prereleases` as packaging 24.1 and older compute it: only the inclusive
+    operators (`==`, `>=`, `<=`, `~=`, `===`) with a pre-release version name one; since
+    packaging 24.2, `<` and `>` do too."""
     if self._prereleases is not None:
         return self._prereleases
     operator, version = self._spec
@@ -103,17 +153,17 @@ def _packaging_23_prereleases(self: Specifier) -> bool:
 
 @pytest.mark.xfail(strict=True, reason=(
     "provider admits pre-releases by packaging's SpecifierSet.prereleases, whose meaning "
-    "changed in packaging 24 (`<3.0rc1` and `>2.0b1` name a pre-release since, not before); "
-    "pyproject allows packaging>=23 and older nixpkgs ship 23.2, so the same request pins "
-    "a 1.0 with packaging 23 and a 1.5b1 with 24+: the resolution depends on the packaging "
-    "version. mach-nix should decide 'names a pre-release' itself"))
+    "changed in packaging 24.2 (`<3.0rc1` and `>2.0b1` name a pre-release since, not before); "
+    "pyproject allows packaging>=23 and nixpkgs 24.11 ships 24.1, so the same request pins "
+    "a 1.0 with packaging 24.1 and a 1.5b1 with 24.2+: the resolution depends on the "
+    "packaging version. mach-nix should decide 'names a pre-release' itself"))
 def test_pre_release_rule_does_not_depend_on_the_packaging_version(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index = open_index(tmp_path, {"a": {v: release([]) for v in ("1.0", "1.5b1", "3.0")}})
     assert pins(resolve_text(index, "a<3.0rc1\n")) == {"a": "1.5b1"}
     monkeypatch.setattr(Specifier, "prereleases",
-                        property(_packaging_23_prereleases))
+                        property(_packaging_24_1_prereleases))
     assert pins(resolve_text(index, "a<3.0rc1\n")) == {"a": "1.5b1"}
 
 
@@ -328,8 +378,6 @@ def test_yanked_release_is_named_when_nothing_else_fits(tmp_path: Path) -> None:
 def test_command_line_constraint_with_extras_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from indexfactory import make_index
-
     index = make_index(tmp_path / "index", {"a": {"1.0": release(['b; extra == "x"'])},
                                             "b": {"1.0": release([])}})
     (tmp_path / "r.txt").write_text("a\n")
