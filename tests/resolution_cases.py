@@ -63,7 +63,8 @@ def _plain(*versions: str, deps: tuple[str, ...] = ()) -> dict[str, Any]:
 
 def _newer_wheel(tag: str, *, with_sdist: bool = False) -> dict[str, Any]:
     """Project `a`: 1.0 (pure wheel) and 2.0 (one wheel with `tag`)."""
-    return {"a": {"1.0": release([]), "2.0": binary_release("a", "2.0", tag, with_sdist=with_sdist)}}
+    return {"a": {"1.0": release([]),
+                  "2.0": binary_release("a", "2.0", tag, with_sdist=with_sdist)}}
 
 
 _MARKER_DEPS = {
@@ -73,7 +74,8 @@ _MARKER_DEPS = {
         'on-arm64; platform_machine == "arm64"',
         'on-aarch64; platform_machine == "aarch64"',
         'on-x86-64; platform_machine == "x86_64"',
-        'on-cpython; implementation_name == "cpython" and platform_python_implementation == "CPython"',
+        'on-cpython; implementation_name == "cpython"'
+        ' and platform_python_implementation == "CPython"',
         'on-pypy; platform_python_implementation == "PyPy"',
         'on-windows; os_name == "nt" or sys_platform == "win32"',
     ])},
