@@ -241,9 +241,11 @@ UV_PLATFORMS = {
 
 def run_uv(server: SimpleApiServer, requirements: Path, python: str, cache: Path,
            *, pre: bool = False, system: str = "x86_64-linux") -> Outcome:
+    """`uv pip compile` against the server, with nothing from the caller's environment that
+    changes its answer (uv settings, proxies, a macOS deployment target)."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("UV_", "PIP_")) and k.lower() not in ("http_proxy", "https_proxy",
-                                                                        "all_proxy")}
+           if not k.startswith(("UV_", "PIP_")) and k != "MACOSX_DEPLOYMENT_TARGET"
+           and k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
     env.update(NO_PROXY="127.0.0.1", no_proxy="127.0.0.1", UV_PYTHON_DOWNLOADS="never",
                UV_NO_PROGRESS="1")
     argv = [
