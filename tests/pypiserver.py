@@ -30,6 +30,12 @@ from typing import Any
 
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
+    protocol_version = "HTTP/1.1"  # keeps connections open, as PyPI does
+
+    def setup(self) -> None:
+        super().setup()
+        with self.server.fake.lock:
+            self.server.fake.connections += 1
 
     def do_GET(self) -> None:
         fake = self.server.fake
@@ -42,6 +48,7 @@ class _Handler(BaseHTTPRequestHandler):
             stalled = path in fake.stalls
         if stalled:
             fake.unstall.wait(timeout=60)
+            self.close_connection = True
             return  # the connection closes without an answer
         if failing:
             self._send(503, b"busy")
@@ -119,6 +126,7 @@ class FakePyPI:
     served: Counter[str] = field(default_factory=Counter)  # bytes per path
     ok: Counter[str] = field(default_factory=Counter)  # successful answers (200, 206) per path
     not_modified: Counter[str] = field(default_factory=Counter)  # 304 answers per path
+    connections: int = 0  # TCP connections accepted
     headers: dict[str, dict[str, str]] = field(default_factory=dict)  # extra headers per path
     #: headers of every simple-API page answer (200 and 304), e.g. Cache-Control
     page_headers: dict[str, str] = field(

@@ -24,6 +24,7 @@ from pypiserver import FakePyPI, metadata_text, serve
 
 TARGET = Target("x86_64-linux", "cpython", "3.11.2", Libc("glibc", "2.36"))
 TARGET_ARGS = ["--python", "3.11.2", "--platform", "x86_64-linux", "--glibc", "2.36"]
+TAGS = frozenset(str(t) for t in TARGET.supported_tags())
 
 
 @pytest.fixture
@@ -73,6 +74,7 @@ def resolve_online(pypi: FakePyPI, text: str, cache: Path, **kwargs: object) -> 
 
 def source(pypi: FakePyPI, cache: Path, **kwargs: object) -> SimpleSource:
     client = HttpClient(retries=2, backoff=0.01, timeout=10)
+    kwargs.setdefault("tags", TAGS)  # as the command line does
     return SimpleSource(f"{pypi.url}/simple", cache=Cache(cache), client=client,
                         **kwargs)  # type: ignore[arg-type]
 
@@ -94,9 +96,12 @@ def pins(r: Resolution) -> dict[str, str]:
 # --- resolving online ---------------------------------------------------------------------
 
 
-def test_online_equals_offline_on_the_same_data(pypi: FakePyPI, tmp_path: Path) -> None:
+@pytest.mark.parametrize("tags", [TAGS, None], ids=["target-wheels", "all-wheels"])
+def test_online_equals_offline_on_the_same_data(
+    pypi: FakePyPI, tmp_path: Path, tags: frozenset[str] | None
+) -> None:
     text = "app[fast]\nmany<5\n"
-    online = resolve_online(pypi, text, tmp_path / "cache")
+    online = resolve_online(pypi, text, tmp_path / "cache", tags=tags)
     assert pins(online) == {"app": "2.0", "lib": "2.1", "speed": "0.9", "old": "1.0",
                             "eggy": "1.0", "leaf": "1.0", "many": "4.0"}
     # an index of the same data, built by `mach-nix index` from the JSON API
@@ -198,6 +203,14 @@ def test_project_page_parsing() -> None:
             {"filename": "foo_bar-3.0.tar.gz", "url": "https://x/n", "hashes": {}},
         ],
     }
+    # only the wheels a target can install, and those the metadata is read from, are kept
+    many = {**page, "versions": ["1.0"], "files": [
+        {"filename": f"foo_bar-1.0-cp311-cp311-{plat}.whl", "url": f"https://x/{plat}",
+         "hashes": {"sha256": "0" * 64}}
+        for plat in ("win_amd64", "macosx_11_0_arm64", "manylinux_2_17_x86_64", "musllinux_1_1_x86_64")]}
+    kept, _ = parse_project_page("foo-bar", many, "https://idx/", TAGS)
+    assert [f.filename.split("-")[-1] for f in kept.releases[0].files] == [
+        "macosx_11_0_arm64.whl", "manylinux_2_17_x86_64.whl", "musllinux_1_1_x86_64.whl"]
     project, dists = parse_project_page("foo-bar", page, "https://idx/simple/foo-bar/")
     assert [r.version for r in project.releases] == ["1.0", "2.0rc1"]
     one = project.releases[0]
@@ -455,3 +468,14 @@ def test_lock_reads_a_pipe_once(tmp_path: Path, capsys: pytest.CaptureFixture[st
     writer.join(timeout=5)
     assert code == 0, err
     assert sorted(json.loads(out)["packages"]) == ["a"]
+
+
+def test_connections_are_kept_alive(pypi: FakePyPI, tmp_path: Path) -> None:
+    client = HttpClient(retries=0)
+    with SimpleSource(f"{pypi.url}/simple", cache=Cache(tmp_path / "cache"), client=client,
+                      jobs=1) as src:
+        resolve_requirements(parse_requirement_set("app[fast]\nmany<5\n"), index=src,
+                             target=TARGET)
+    assert client.requests == sum(pypi.hits.values()) > 10
+    assert pypi.connections <= 3  # the main thread's, the prefetch thread's (and a spare)
+    client.close()

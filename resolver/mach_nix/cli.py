@@ -108,7 +108,7 @@ def _requirement_set(args: argparse.Namespace) -> RequirementSet:
     return requirements
 
 
-def _open_source(args: argparse.Namespace) -> PackageSource:
+def _open_source(args: argparse.Namespace, target: Target) -> PackageSource:
     """The pinned index with --index, else PyPI's simple API through the cache."""
     if args.index is not None:
         online_only = [opt for opt, given in (
@@ -137,6 +137,7 @@ def _open_source(args: argparse.Namespace) -> PackageSource:
         client=online_client(timeout=args.timeout, retries=args.retries),
         offline=args.offline,
         refresh=args.refresh,
+        tags={str(t) for t in target.supported_tags()},
     )
 
 
@@ -146,7 +147,7 @@ def _resolve_with(
 ) -> Resolution:
     from .resolve import resolve_requirements
 
-    source = _open_source(args)
+    source = _open_source(args, target)
     try:
         return resolve_requirements(requirements, index=source, target=target,
                                     providers=providers, pre=args.pre)

@@ -1,6 +1,10 @@
-"""A small HTTP client on `urllib.request`: GET and range GET with retries.
+"""A small HTTP client: GET and range GET with retries, over kept-alive connections.
 
-Used by the index crawler and the online resolver. Retries with exponential
+Used by the index crawler and the online resolver. Connections to each host are kept open and
+reused, one per thread (`http.client`): a resolution makes hundreds of small requests to two
+hosts, and a new TLS connection (with its DNS lookup) for each would cost more than the
+request. Through a proxy (`*_proxy` environment variables), and for other schemes, each
+request goes through `urllib.request` instead. Retries with exponential
 backoff on what is likely to pass on a second try (5xx, 429, timeouts, dropped connections);
 never on 404, which is an answer (`HTTPNotFound`); gives up with a `NetworkError` naming the URL.
 A 304 (to a conditional request) is an answer too: a `Response` with status 304 and no body.
@@ -11,14 +15,18 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import io
 import re
 import socket
+import ssl
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from . import __version__
 from .errors import NetworkError
@@ -26,6 +34,11 @@ from .errors import NetworkError
 USER_AGENT = f"mach-nix/{__version__}"
 
 _RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+_REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
+_MAX_REDIRECTS = 5
+#: errors of a kept-alive connection the server has closed meanwhile: try a new connection
+_STALE_CONNECTION = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
+                     http.client.CannotSendRequest)
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
 
 
@@ -79,6 +92,12 @@ class HttpClient:
         default_factory=urllib.request.build_opener, repr=False
     )
     _count_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _local: threading.local = field(default_factory=threading.local, repr=False)
+    _connections: list[http.client.HTTPConnection] = field(default_factory=list, repr=False)
+    _proxies: dict[str, str] | None = field(default=None, repr=False)
+    _tls: ssl.SSLContext | None = field(default=None, repr=False)
+    _dns: dict[tuple[str, int], list[tuple[Any, ...]]] = field(default_factory=dict, repr=False)
+    _dns_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def get(
         self, url: str, *, headers: Mapping[str, str] | None = None, compressed: bool = False
@@ -136,9 +155,130 @@ class HttpClient:
         spec = f"bytes={start}" if start < 0 else f"bytes={start}-{'' if end is None else end}"
         return self.get(url, headers={"Range": spec})
 
+    def close(self) -> None:
+        """Close the kept-alive connections (they are also closed when garbage collected)."""
+        with self._count_lock:
+            connections, self._connections = self._connections, []
+        for conn in connections:
+            conn.close()
+
     def _get_once(self, url: str, headers: Mapping[str, str]) -> Response:
         with self._count_lock:
             self.requests += 1
+        for _ in range(_MAX_REDIRECTS + 1):
+            parts = urlsplit(url)
+            if not self._direct(parts):
+                return self._get_urllib(url, headers)
+            status, reason, msg, body = self._request(parts, headers)
+            location = msg.get("location")
+            if status not in _REDIRECT_STATUS or not location:
+                break
+            url = urljoin(url, location)
+        hdrs = {k.lower(): v for k, v in msg.items()}
+        if status == 304:
+            return Response(url=url, status=304, headers=hdrs, body=b"")
+        if status >= 300:
+            raise urllib.error.HTTPError(url, status, reason, msg, io.BytesIO(body))
+        if hdrs.get("content-encoding", "").lower() == "gzip":
+            body = gzip.decompress(body)
+        return Response(url=url, status=status, headers=hdrs, body=body)
+
+    def _direct(self, parts: SplitResult) -> bool:
+        """Whether the URL is fetched on a kept-alive connection (else by urllib)."""
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.username:
+            return False
+        if self._proxies is None:
+            self._proxies = urllib.request.getproxies()
+        if parts.scheme in self._proxies or "all" in self._proxies:
+            return bool(urllib.request.proxy_bypass(parts.hostname))
+        return True
+
+    def _request(
+        self, parts: SplitResult, headers: Mapping[str, str]
+    ) -> tuple[int, str, http.client.HTTPMessage, bytes]:
+        pool: dict[tuple[str, str, int | None], http.client.HTTPConnection] = (
+            self._local.__dict__.setdefault("pool", {}))
+        key = (parts.scheme, parts.hostname or "", parts.port)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        for fresh in (False, True):
+            conn = None if fresh else pool.get(key)
+            reused = conn is not None
+            if conn is None:
+                conn = self._connect(parts)
+                pool[key] = conn
+            try:
+                conn.request("GET", path, headers=dict(headers))
+                resp = conn.getresponse()
+                body = resp.read()
+            except _STALE_CONNECTION:
+                self._drop(pool, key, conn)
+                if reused:
+                    continue  # the server closed the kept-alive connection: a new one
+                raise
+            except BaseException:
+                self._drop(pool, key, conn)
+                raise
+            if resp.will_close:
+                self._drop(pool, key, conn)
+            return resp.status, resp.reason, resp.msg, body
+        raise AssertionError("unreachable")
+
+    def _connect(self, parts: SplitResult) -> http.client.HTTPConnection:
+        host = parts.hostname or ""
+        conn: http.client.HTTPConnection
+        if parts.scheme == "https":
+            if self._tls is None:
+                self._tls = ssl.create_default_context()  # loads the CA certificates: once
+            conn = http.client.HTTPSConnection(host, parts.port, timeout=self.timeout,
+                                               context=self._tls)
+        else:
+            conn = http.client.HTTPConnection(host, parts.port, timeout=self.timeout)
+        # http.client's hook for opening the socket: with the addresses looked up once per
+        # host, not once per connection (the threads opening theirs at the same moment would
+        # each ask DNS, which some resolvers answer with failures)
+        conn._create_connection = self._open_socket  # type: ignore[attr-defined]
+        with self._count_lock:
+            self._connections.append(conn)
+        return conn
+
+    def _open_socket(
+        self, address: tuple[str, int], timeout: float | None = None,
+        source_address: tuple[str, int] | None = None,
+    ) -> socket.socket:
+        host, port = address
+        with self._dns_lock:  # one lookup at a time; the others wait for its answer
+            infos = self._dns.get((host, port))
+            if infos is None:
+                infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+                self._dns[(host, port)] = infos
+        error: OSError | None = None
+        for family, type_, proto, _, sockaddr in infos:
+            sock = socket.socket(family, type_, proto)
+            try:
+                sock.settimeout(timeout)
+                if source_address:
+                    sock.bind(source_address)
+                sock.connect(sockaddr)
+                return sock
+            except OSError as e:
+                sock.close()
+                error = e
+        raise error or OSError(f"no address for {host}")
+
+    def _drop(
+        self,
+        pool: dict[tuple[str, str, int | None], http.client.HTTPConnection],
+        key: tuple[str, str, int | None],
+        conn: http.client.HTTPConnection,
+    ) -> None:
+        conn.close()
+        if pool.get(key) is conn:
+            del pool[key]
+        with self._count_lock:
+            if conn in self._connections:
+                self._connections.remove(conn)
+
+    def _get_urllib(self, url: str, headers: Mapping[str, str]) -> Response:
         req = urllib.request.Request(url, headers=dict(headers))
         with self._opener.open(req, timeout=self.timeout) as resp:
             body = resp.read()

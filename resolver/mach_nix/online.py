@@ -21,6 +21,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import Any
@@ -62,42 +63,79 @@ def online_client(*, timeout: float = 30.0, retries: int = 4) -> HttpClient:
 # --- the simple API's project page -----------------------------------------------------------
 
 
-def _wheel_tags(tag_parts: Sequence[str]) -> tuple[str, ...] | None:
-    """`File.wheel_tags` of the last three parts of a wheel's name, without building `Tag`
-    objects: a project page lists thousands of wheels."""
-    py, abi, plat = (p.lower().split(".") for p in tag_parts)
-    if not all(py) or not all(abi) or not all(plat):
-        return None
+def _wheel_tags(py: Sequence[str], abi: Sequence[str], plat: Sequence[str]) -> tuple[str, ...]:
+    """`File.wheel_tags` from the (lower-cased, split) tag parts of a wheel's name, without
+    building `Tag` objects: a project page lists thousands of wheels."""
     return tuple(sorted({f"{i}-{a}-{p}" for i in py for a in abi for p in plat}))
 
 
-def _filename_version(
-    name: str, filename: str, names: dict[str, str]
-) -> tuple[str, str, tuple[str, ...]] | None:
-    """(kind, version as in the filename, wheel tags) of a wheel or sdist of project `name`;
-    None for other files (eggs, installers) and files of other projects. `names` caches the
-    normalized spellings of project names met so far."""
+class _PageFile:
+    """A file of a project page, classified from its name alone (cheap: pages list thousands
+    of wheels, and most are for other targets)."""
 
-    def norm(text: str) -> str:
-        if text not in names:
-            names[text] = normalize(text)
-        return names[text]
+    __slots__ = ("entry", "filename", "sha256", "kind", "tag_text")
 
+    def __init__(self, entry: dict[str, Any], filename: str, sha256: str, kind: str,
+                 tag_text: tuple[str, str, str] = ("", "", "")) -> None:
+        self.entry = entry
+        self.filename = filename
+        self.sha256 = sha256
+        self.kind = kind
+        #: a wheel's python, abi and platform tag parts, as in its name
+        self.tag_text = tag_text
+
+    def tag_parts(self) -> tuple[list[str], list[str], list[str]]:
+        py, abi, plat = self.tag_text
+        return py.lower().split("."), abi.lower().split("."), plat.lower().split(".")
+
+    @property
+    def pure(self) -> bool:
+        _, abi, plat = self.tag_parts()
+        return "none" in abi and "any" in plat
+
+    def fits(self, tags: AbstractSet[str], platforms: AbstractSet[str]) -> bool:
+        plat = self.tag_text[2].lower().split(".")
+        if not any(p in platforms for p in plat):
+            return False  # most wheels are for other platforms: decided without joining tags
+        py, abi, _ = self.tag_parts()
+        return any(f"{i}-{a}-{p}" in tags for i in py for a in abi for p in plat)
+
+
+def _classify(
+    name: str, entry: dict[str, Any], names: dict[str, str]
+) -> tuple[str, _PageFile] | None:
+    """(version as in the file name, the file) for a wheel or sdist of project `name`; None
+    for other files (eggs, installers), files of other projects and files without sha256.
+    `names` caches the normalized spellings of project names met so far."""
+    filename = entry.get("filename")
+    hashes = entry.get("hashes")
+    sha256 = hashes.get("sha256") if type(hashes) is dict else None
+    if type(filename) is not str or type(sha256) is not str or not entry.get("url"):
+        return None
     if filename.endswith(".whl"):
         # {name}-{version}(-{build})?-{python}-{abi}-{platform}.whl (PEP 427)
         parts = filename[:-4].split("-")
-        if len(parts) not in (5, 6) or norm(parts[0]) != name:
+        project = parts[0]
+        if project not in names:
+            names[project] = normalize(project)
+        if len(parts) not in (5, 6) or names[project] != name:
             return None
-        tags = _wheel_tags(parts[-3:])
-        return None if tags is None else ("wheel", parts[1], tags)
+        py, abi, plat = parts[-3:]
+        if not (py and abi and plat):
+            return None
+        return parts[1], _PageFile(entry, filename, sha256.lower(), "wheel", (py, abi, plat))
     lower = filename.lower()
     for suffix in _SDIST_SUFFIXES:
         if lower.endswith(suffix):
             stem = filename[: -len(suffix)]
             # the name may contain dashes: split where the part before is this project's name
             for i, ch in enumerate(stem):
-                if ch == "-" and norm(stem[:i]) == name:
-                    return "sdist", stem[i + 1 :], ()
+                if ch == "-":
+                    project = stem[:i]
+                    if project not in names:
+                        names[project] = normalize(project)
+                    if names[project] == name:
+                        return stem[i + 1 :], _PageFile(entry, filename, sha256.lower(), "sdist")
             return None
     return None
 
@@ -112,7 +150,7 @@ def _metadata_sha256(entry: Mapping[str, Any]) -> str | None:
     `dist-info-metadata` / `data-dist-info-metadata` spellings."""
     for key in ("core-metadata", "dist-info-metadata", "data-dist-info-metadata"):
         value = entry.get(key)
-        if isinstance(value, Mapping):
+        if type(value) is dict:
             sha = value.get("sha256")
             return str(sha) if isinstance(sha, str) else None
         if value is not None:
@@ -121,11 +159,17 @@ def _metadata_sha256(entry: Mapping[str, Any]) -> str | None:
 
 
 def parse_project_page(
-    name: str, page: Mapping[str, Any], base_url: str
+    name: str, page: Mapping[str, Any], base_url: str, tags: AbstractSet[str] | None = None
 ) -> tuple[Project, dict[str, tuple[Dist, ...]]]:
     """A PEP 691 project page as an index project (releases with files; `requires_dist` not
     known yet) and the distributions of each release (by version string) to read metadata
-    from. Versions are spelled as the page's `versions` list spells them when it has them."""
+    from. Versions are spelled as the page's `versions` list spells them when it has them.
+
+    With `tags` (the target's wheel tags), a release keeps only the wheels the target can
+    install, its sdists, and the wheels its metadata is read from (`metadata.files_to_try`):
+    projects with binary wheels list hundreds per release, and the others could never be
+    chosen.
+    """
     name = normalize(name)
     spelled: dict[Version, str] = {}
     for v in page.get("versions") or ():
@@ -133,60 +177,72 @@ def parse_project_page(
             spelled.setdefault(Version(str(v)), str(v))
         except InvalidVersion:
             continue
-    dists: dict[str, list[Dist]] = {}
+    found: dict[str, list[_PageFile]] = {}
     names: dict[str, str] = {}
     versions: dict[str, Version | None] = {}
     for entry in page.get("files") or ():
-        if not isinstance(entry, Mapping):
+        if type(entry) is not dict:
             continue
-        filename = str(entry.get("filename", ""))
-        sha256 = (entry.get("hashes") or {}).get("sha256")
-        if not filename or not isinstance(sha256, str) or not entry.get("url"):
+        classified = _classify(name, entry, names)
+        if classified is None:
             continue
-        found = _filename_version(name, filename, names)
-        if found is None:
-            continue
-        kind, version_text, tags = found
+        version_text, page_file = classified
         if version_text not in versions:
             try:
                 versions[version_text] = Version(version_text)
             except InvalidVersion:
                 versions[version_text] = None
         version = versions[version_text]
-        if version is None:
-            continue
-        url = str(entry["url"])
-        size = entry.get("size")
-        dist = Dist(
-            file=File(
-                filename=filename,
-                url=url if url.startswith(("https://", "http://")) else urljoin(base_url, url),
-                sha256=sha256.lower(),
-                kind=kind,
-                tags=tags,
-                requires_python=entry.get("requires-python") or None,
-                yanked=_yanked(entry.get("yanked")),
-                upload_time=entry.get("upload-time") or None,
-            ),
-            size=size if isinstance(size, int) else None,
-            metadata_sha256=_metadata_sha256(entry),
-        )
-        dists.setdefault(spelled.get(version, version_text), []).append(dist)
+        if version is not None:
+            found.setdefault(spelled.get(version, version_text), []).append(page_file)
+    platforms = {t.rsplit("-", 1)[-1] for t in tags} if tags is not None else set()
     releases = []
-    for version_text, found_dists in dists.items():
-        files = tuple(sorted((d.file for d in found_dists), key=lambda f: f.filename))
+    dists: dict[str, tuple[Dist, ...]] = {}
+    for version_text, page_files in found.items():
+        page_files.sort(key=lambda f: f.filename)
+        kept = page_files
+        if tags is not None:
+            wheels = [f for f in page_files if f.kind == "wheel"]
+            # the order of metadata._wheel_preference, from the names alone
+            for_metadata = sorted(wheels, key=lambda f: (
+                _metadata_sha256(f.entry) is None, not f.pure, f.filename))[:3]
+            chosen = {id(f) for f in for_metadata}
+            kept = [f for f in page_files if f.kind == "sdist" or id(f) in chosen
+                    or f.fits(tags, platforms)]
+        release_dists = tuple(_dist(f, base_url) for f in kept)
+        dists[version_text] = release_dists
         releases.append(Release(
             version=version_text,
             requires_dist=None,  # read on demand: SimpleSource.metadata
-            # what the files say (the first one that says something, by filename), as the
-            # index crawler records when the metadata itself has none
-            requires_python=next((f.requires_python for f in files if f.requires_python), None),
-            files=files,
+            # what the files say (the first one that says something, by filename, among all
+            # of them), as the index crawler records when the metadata itself has none
+            requires_python=next((f.entry.get("requires-python") for f in page_files
+                                  if f.entry.get("requires-python")), None),
+            files=tuple(d.file for d in release_dists),
         ))
-    releases.sort(key=lambda r: Version(r.version))
-    return Project(name=name, releases=tuple(releases)), {
-        v: tuple(ds) for v, ds in dists.items()
-    }
+    parsed = {spelled.get(v, text): v for text, v in versions.items() if v is not None}
+    releases.sort(key=lambda r: parsed[r.version])
+    return Project(name=name, releases=tuple(releases)), dists
+
+
+def _dist(f: _PageFile, base_url: str) -> Dist:
+    entry = f.entry
+    url = str(entry["url"])
+    size = entry.get("size")
+    return Dist(
+        file=File(
+            filename=f.filename,
+            url=url if url.startswith(("https://", "http://")) else urljoin(base_url, url),
+            sha256=f.sha256,
+            kind=f.kind,
+            tags=_wheel_tags(*f.tag_parts()) if f.kind == "wheel" else (),
+            requires_python=entry.get("requires-python") or None,
+            yanked=_yanked(entry.get("yanked")),
+            upload_time=entry.get("upload-time") or None,
+        ),
+        size=size if isinstance(size, int) else None,
+        metadata_sha256=_metadata_sha256(entry),
+    )
 
 
 # --- the source ------------------------------------------------------------------------------
@@ -196,6 +252,8 @@ class SimpleSource:
     """A `PackageSource` on a PEP 691 simple API (PyPI by default), with a persistent cache.
 
     Use it as a context manager (or call `close`): it runs a small thread pool for prefetching.
+    Give it the target's wheel `tags` (`Target.supported_tags`) when resolving for one target:
+    reading a project is then much quicker.
     `client.requests` counts the HTTP requests made.
     """
 
@@ -210,6 +268,7 @@ class SimpleSource:
         jobs: int = 8,
         max_sdist_bytes: int = DEFAULT_MAX_SDIST_BYTES,
         clock: Callable[[], float] = time.time,
+        tags: AbstractSet[str] | None = None,
     ) -> None:
         self.index_url = index_url.rstrip("/")
         self.label = self.index_url
@@ -219,6 +278,8 @@ class SimpleSource:
         self.refresh = refresh
         self.max_sdist_bytes = max_sdist_bytes
         self.clock = clock
+        #: the target's wheel tags: other wheels are left out (`parse_project_page`)
+        self.tags = tags
         #: problems met while reading metadata that did not stop the resolution
         self.warnings: list[str] = []
         self._jobs = max(1, jobs)
@@ -238,7 +299,7 @@ class SimpleSource:
             if page is None:
                 self._projects[name] = None
             else:
-                project, dists = parse_project_page(name, page.page, page.url)
+                project, dists = parse_project_page(name, page.page, page.url, self.tags)
                 for version, ds in dists.items():
                     self._dists[(name, version)] = ds
                 self._projects[name] = project
