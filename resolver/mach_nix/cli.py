@@ -17,6 +17,8 @@ from . import __version__
 from .errors import MachNixError
 
 if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
     from .formats import ProviderConfig, Resolution
     from .requirements import RequirementSet
     from .source import PackageSource
@@ -108,8 +110,11 @@ def _requirement_set(args: argparse.Namespace) -> RequirementSet:
     return requirements
 
 
-def _open_source(args: argparse.Namespace, target: Target) -> PackageSource:
-    """The pinned index with --index, else PyPI's simple API through the cache."""
+def _open_source(
+    args: argparse.Namespace, target: Target
+) -> AbstractContextManager[PackageSource]:
+    """The pinned index with --index, else PyPI's simple API through the cache (which, on
+    leaving the context, stops downloading ahead)."""
     if args.index is not None:
         online_only = [opt for opt, given in (
             ("--index-url", args.index_url is not None), ("--offline", args.offline),
@@ -121,9 +126,11 @@ def _open_source(args: argparse.Namespace, target: Target) -> PackageSource:
                 "resolving online; with --index DIR everything comes from that index. Leave "
                 "out either --index or the online options."
             )
+        from contextlib import nullcontext
+
         from .index import Index
 
-        return Index(args.index)
+        return nullcontext(Index(args.index))
     if args.offline and args.refresh:
         raise MachNixError("--offline and --refresh contradict each other (--refresh fetches "
                            "everything again); give one of them.")
@@ -147,16 +154,13 @@ def _resolve_with(
 ) -> Resolution:
     from .resolve import resolve_requirements
 
-    source = _open_source(args, target)
-    try:
-        return resolve_requirements(requirements, index=source, target=target,
-                                    providers=providers, pre=args.pre)
-    finally:
-        close = getattr(source, "close", None)
-        if close is not None:
-            close()
-        for warning in getattr(source, "warnings", ()):
-            print(f"mach-nix: warning: {warning}", file=sys.stderr)
+    with _open_source(args, target) as source:
+        try:
+            return resolve_requirements(requirements, index=source, target=target,
+                                        providers=providers, pre=args.pre)
+        finally:
+            for warning in getattr(source, "warnings", ()):
+                print(f"mach-nix: warning: {warning}", file=sys.stderr)
 
 
 def _cmd_resolve(args: argparse.Namespace) -> int:

@@ -361,10 +361,13 @@ class SimpleSource:
                                             thread_name_prefix="mach-nix-prefetch")
         return self._pool
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
+        """Stop downloading ahead. `wait` False does not wait for the downloads under way
+        (after an error or an interruption: their answers are not needed)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.shutdown(wait=wait, cancel_futures=True)
             self._pool = None
+        self.client.close()
 
     def __enter__(self) -> SimpleSource:
         return self
@@ -375,7 +378,7 @@ class SimpleSource:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        self.close(wait=exc_type is None)
 
     # --- pages ------------------------------------------------------------------------------
 
