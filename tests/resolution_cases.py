@@ -123,13 +123,6 @@ _ISSUE_134 = {  # resolvelib's index "issue-134" (old-style "name (spec)" requir
 _TIE = {"a": {"1.0": release([]), "2.0": release(["b<2"]), "3.0": release(["b<2"])},
         "b": {"1.0": release([]), "2.0": release(["a<2"])}}
 
-_ORDER_BUG = (
-    "provider.get_preference decides the undecided projects with the fewest candidates first, "
-    "then by name; pip (the order of the user's requirements) and uv (the same) decide the "
-    "user's requirements in the order they are written. Where the newest release of one "
-    "project needs an old release of another and the other way round, both answers are valid, "
-    "but mach-nix gives the other one"
-)
 
 CASES: list[ResolutionCase] = [
     # --- extras and markers ---------------------------------------------------------------
@@ -451,11 +444,6 @@ CASES: list[ResolutionCase] = [
         "pre-release-named-by-an-exclusive-bound",
         {"a": _plain("1.0", "1.5b1", "3.0")}, "a<3.0rc1\n", {"a": "1.5b1"},
         uv=UvDifference({"a": "1.0"}, "Pre-releases a specifier names"),
-        nix_bug=(
-            "with packaging 24.1 `<3.0rc1` names no pre-release (packaging 24.2 changed "
-            "SpecifierSet.prereleases), so Nix pins a 1.0 where `mach-nix resolve` with "
-            "packaging 24.2+ pins 1.5b1"
-        ),
     ),
     ResolutionCase(
         "pre-release-is-not-a-last-resort",
@@ -551,7 +539,6 @@ CASES: list[ResolutionCase] = [
     ),
     ResolutionCase(
         "newest-of-the-first-requirement-wins-a-tie", _TIE, "a\nb\n", {"a": "3.0", "b": "1.0"},
-        bug=_ORDER_BUG,
     ),
     ResolutionCase(
         "newest-of-the-first-requirement-wins-a-tie-reversed", _TIE, "b\na\n",
@@ -562,7 +549,6 @@ CASES: list[ResolutionCase] = [
         {"zz": {"1.0": release([]), "2.0": release(["aa<2"])},
          "aa": {"1.0": release([]), "2.0": release(["zz<2"])}},
         "zz\naa\n", {"zz": "2.0", "aa": "1.0"},
-        bug=_ORDER_BUG,
     ),
     ResolutionCase(
         "cycle-of-three",

@@ -151,12 +151,6 @@ def _packaging_24_1_prereleases(self: Specifier) -> bool:
     return False
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "provider admits pre-releases by packaging's SpecifierSet.prereleases, whose meaning "
-    "changed in packaging 24.2 (`<3.0rc1` and `>2.0b1` name a pre-release since, not before); "
-    "pyproject allows packaging>=23 and nixpkgs 24.11 ships 24.1, so the same request pins "
-    "a 1.0 with packaging 24.1 and a 1.5b1 with 24.2+: the resolution depends on the "
-    "packaging version. mach-nix should decide 'names a pre-release' itself"))
 def test_pre_release_rule_does_not_depend_on_the_packaging_version(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -360,16 +354,11 @@ def test_only_wheels_when_the_providers_say_so(tmp_path: Path) -> None:
         resolve_text(index, "a==2.0\n", providers={"a": "wheel"})
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "resolve._why_nothing_fits lists yanked releases among the usable versions and never says "
-    "they are yanked, so 'a>=2' fails with 'no version of a satisfies it (usable versions: "
-    "2.0, 1.0)' although 2.0 satisfies it; it should say 2.0 is yanked and that pinning "
-    "a==2.0 would use it"))
 def test_yanked_release_is_named_when_nothing_else_fits(tmp_path: Path) -> None:
     index = open_index(tmp_path, {"a": {"1.0": release([]), "2.0": release([], yanked=True)}})
     with pytest.raises(ResolutionError) as e:
         resolve_text(index, "a>=2\n")
-    assert "2.0: yanked" in str(e.value) or "2.0 is yanked" in str(e.value)
+    assert "usable versions: 1.0; yanked, used only when pinned with ==: 2.0 (e.g. a==2.0)" in str(e.value)
 
 
 # --- constraints on the command line -------------------------------------------------------

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from packaging.markers import Marker
@@ -69,6 +70,23 @@ class Req:
         """`==X` or `===X` without a wildcard: PEP 592 lets such a requirement pick yanked files."""
         return any(s.operator in ("==", "===") and not s.version.endswith(".*")
                    for s in self.specifier)
+
+    @cached_property
+    def names_prerelease(self) -> bool:
+        """Whether a specifier names a pre-release, which admits pre-releases (PEP 440): any
+        operator but `!=`, `<` and `>` included. Decided here rather than by packaging's
+        `SpecifierSet.prereleases`, whose rule changed in packaging 24.2 (`<`/`>` count since):
+        the same request must pin the same versions whatever packaging nixpkgs ships."""
+        for spec in self.specifier:
+            if spec.operator == "!=":
+                continue
+            text = spec.version[:-2] if spec.version.endswith(".*") else spec.version
+            try:
+                if Version(text).is_prerelease:
+                    return True
+            except InvalidVersion:  # `===` takes arbitrary strings
+                continue
+        return False
 
     def __str__(self) -> str:
         return self.text
@@ -151,8 +169,12 @@ class IndexProvider(_ProviderBase):
         *,
         pre: bool = False,
         constraints: Mapping[str, Sequence[Req]] | None = None,
+        requested: Sequence[str] = (),
     ) -> None:
         self.source = source
+        #: the user's requirements in the order written: ties between them go to the first,
+        #: as pip and uv decide them
+        self.requested_order = {normalize(n): i for i, n in reversed(list(enumerate(requested)))}
         self.target = target
         self.providers = providers
         self.pre = pre
@@ -375,7 +397,8 @@ class IndexProvider(_ProviderBase):
         else:
             # counting would read the metadata of every matching release: estimate instead
             count = self._estimate(identifier, info, reqs)
-        return (not (pinned or constrained), not in_conflict, count, identifier)
+        order = self.requested_order.get(name, len(self.requested_order))
+        return (not (pinned or constrained), not in_conflict, order, count, identifier)
 
     def _estimate(self, identifier: str, info: _ProjectInfo, reqs: Sequence[Req]) -> int:
         """How many releases match, counting those not read yet as usable (the releases
@@ -398,7 +421,7 @@ class IndexProvider(_ProviderBase):
         holds every match in order and `pres` is empty."""
         reqs = [*reqs, *self.constraints.get(name, [])]
         pinned = any(r.pinned for r in reqs)
-        allow_pre = self.pre or any(bool(r.specifier.prereleases) for r in reqs)
+        allow_pre = self.pre or any(r.names_prerelease for r in reqs)
         matching = [
             o for o in info.options
             if (pinned or not o.yanked)

@@ -91,7 +91,7 @@ def resolve_requirements(
             origins.setdefault(req, parsed.location)
 
     provider = IndexProvider(index, target, providers, pre=pre or requirements.pre,
-                             constraints=constraints)
+                             constraints=constraints, requested=[r.name for r in root_reqs])
     provider.prefetch(root_reqs)
     unknown = [r for r in roots if provider.project_info(r.name) is None]
     if unknown:
@@ -208,8 +208,13 @@ def _why_nothing_fits(
             return f"{index.label} has no releases of {name}", False
         return ((f"no release of {name} can be used for {provider.target.describe()} "
                 f"({skipped_text})"), False)
-    usable = [o.release.version for o in options]
-    text = f"no version of {name} satisfies all of these (usable versions: {_versions(usable)}"
+    usable = [o.release.version for o in options if not o.yanked]
+    yanked = [o.release.version for o in options if o.yanked]
+    text = f"no version of {name} satisfies all of these (usable versions: {_versions(usable) or 'none'}"
+    if yanked:
+        # PEP 592: a yanked release is used only when pinned with == (or ===)
+        text += (f"; yanked, used only when pinned with ==: {_versions(yanked)}"
+                 f" (e.g. {name}=={yanked[0]})")
     if skipped_text:
         text += f"; not usable: {skipped_text}"
     return text + ")", False
