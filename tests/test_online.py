@@ -479,3 +479,18 @@ def test_connections_are_kept_alive(pypi: FakePyPI, tmp_path: Path) -> None:
     assert client.requests == sum(pypi.hits.values()) > 10
     assert pypi.connections <= 3  # the main thread's, the prefetch thread's (and a spare)
     client.close()
+
+
+def test_a_lock_whose_request_names_another_target_is_refused(tmp_path: Path) -> None:
+    from mach_nix.errors import FormatError
+    from mach_nix.formats import ProviderConfig, Request
+
+    request = Request("a\n", TARGET, ProviderConfig(), False)
+    other = Target("aarch64-linux", "cpython", "3.11.2", Libc("glibc", "2.36"))
+    lock = Resolution(target=TARGET, roots=(), packages={}, request=request)
+    assert Resolution.from_json(dump_resolution(lock)) == lock
+    d = json.loads(dump_resolution(lock))
+    d["request"]["target"] = other.to_dict()
+    with pytest.raises(FormatError, match="request.target differs from its target"):
+        Resolution.from_dict(d)
+    assert "request" not in json.loads(dump_resolution(Resolution(TARGET, (), {})))
