@@ -150,7 +150,7 @@ def test_resolve_request_user_errors_write_an_error_document(
     assert d["schemaVersion"] == 1
     assert d["error"]["kind"] == kind
     assert d["error"]["message"]
-    assert err.startswith("mach-nix: error:")
+    assert err == f"mach-nix: no resolution ({kind}); the evaluation error explains why\n"
 
 
 def test_resolve_request_bad_index_is_an_error_document(

@@ -217,8 +217,9 @@ def _cmd_resolve_request(args: argparse.Namespace) -> int:
         data = dump_resolution(resolve(request, Index(args.index)))
     except MachNixError as e:
         # The user's mistake, not ours: Nix reads the error document and fails evaluation
-        # with this message. The log gets it too.
-        print(f"mach-nix: error: {e.message}", file=sys.stderr)
+        # with its message. The build log (which Nix prints too) only says where to look, so
+        # the explanation is not shown twice.
+        print(f"mach-nix: no resolution ({e.kind}); the evaluation error explains why", file=sys.stderr)
         data = dump_error(e)
     atomic_write(Path(args.out), data)
     return 0
