@@ -219,31 +219,12 @@ let
       '';
     };
 
-  libcNames = [
-    "libc.so.6"
-    "libm.so.6"
-    "libmvec.so.1"
-    "libdl.so.2"
-    "librt.so.1"
-    "libpthread.so.0"
-    "libresolv.so.2"
-    "libutil.so.1"
-    "libnsl.so.1"
-    "libanl.so.1"
-    "libBrokenLocale.so.1"
-    "libthread_db.so.1"
-    "libc_malloc_debug.so.0"
-    "ld-linux-x86-64.so.2"
-    "ld-linux-aarch64.so.1"
-    "libgcc_s.so.1"
-  ];
-
   /** `autoPatchelfHook`: see `pylib/hooks/auto_patchelf_hook.py` for its semantics. */
   autoPatchelfHook = makeSetupHook {
     name = "auto-patchelf-hook";
     substitutions = {
       libcDirs = host.libDirs;
-      inherit libcNames;
+      libcNames = host.glibcLibraries;
     };
   } "${pylib}/hooks/auto_patchelf_hook.py";
 

@@ -94,6 +94,28 @@ in
     isLinux
     triplet
     ;
+  /**
+    The libraries nixpkgs' glibc package ships (libgcc_s included, as nixpkgs' glibc has it):
+    the double's `stdenv.cc.libc` links them, and its autoPatchelf leaves them to the loader.
+  */
+  glibcLibraries = [
+    "libc.so.6"
+    "libm.so.6"
+    "libmvec.so.1"
+    "libdl.so.2"
+    "librt.so.1"
+    "libpthread.so.0"
+    "libresolv.so.2"
+    "libutil.so.1"
+    "libnsl.so.1"
+    "libanl.so.1"
+    "libBrokenLocale.so.1"
+    "libthread_db.so.1"
+    "libc_malloc_debug.so.0"
+    "ld-linux-x86-64.so.2"
+    "ld-linux-aarch64.so.1"
+    "libgcc_s.so.1"
+  ];
   /** Where the host's glibc and the rest of its shared libraries live. */
   libDirs = [
     "/lib/${triplet}"

@@ -196,17 +196,7 @@ let
       "dev"
     ];
     NIX_DOUBLE_LIB_DIRS = host.libDirs;
-    NIX_DOUBLE_LIB_NAMES = [
-      "libc.so.6"
-      "libm.so.6"
-      "libdl.so.2"
-      "librt.so.1"
-      "libpthread.so.0"
-      "libresolv.so.2"
-      "libutil.so.1"
-      "libnsl.so.1"
-      "libgcc_s.so.1"
-    ];
+    NIX_DOUBLE_LIB_NAMES = host.glibcLibraries;
     buildCommand = ''${host.builderPython} -I -S ${pylib}/link_host_libs.py "$out"; mkdir -p "$dev"'';
   };
 
