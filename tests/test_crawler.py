@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import json
@@ -354,6 +355,29 @@ def test_failed_crawl_resumes_where_it_stopped(
     assert "/files/delta/delta-1.0-py3-none-any.whl.metadata" in resumed
     assert not set(resumed) & set(first)
     assert set(first) | set(resumed) == needed
+
+
+def test_torn_journal_line_and_a_second_crawl(
+    pypi: FakePyPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "index"
+    pypi.failures["/files/delta/delta-1.0-py3-none-any.whl.metadata"] = -1
+    assert crawl(pypi, out, "alpha[fast]", "--retries", "0", "--jobs", "1") == 1
+    del pypi.failures["/files/delta/delta-1.0-py3-none-any.whl.metadata"]
+    with (out / crawler.JOURNAL_NAME).open("ab") as f:
+        f.write(b'{"m":"gamma","v":"1.0","f":"')  # killed in the middle of a line
+    # while one crawl holds DIR, another refuses to start
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert update(pypi, out) == 1
+        assert "another `mach-nix index` is writing" in capsys.readouterr().err
+    finally:
+        os.close(fd)
+    assert update(pypi, out) == 0
+    assert "taken from the interrupted crawl" in capsys.readouterr().err
+    assert releases(out, "gamma")["1.0"].requires_dist == ("delta",)
+    assert not (out / crawler.JOURNAL_NAME).exists()
 
 
 def test_resumed_refresh_redoes_projects_written_without_refresh(
