@@ -26,6 +26,13 @@ DEFAULT_PROVIDERS = "wheel,sdist"
 ERROR_KINDS = ("requirements", "unknown-package", "resolution-impossible", "index", "format")
 
 
+def _load_json(what: str, data: bytes | str) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError as e:
+        raise FormatError(f"the {what} is not valid JSON: {e}.") from None
+
+
 def _check_schema(what: str, d: Any) -> Mapping[str, Any]:
     if not isinstance(d, Mapping):
         raise FormatError(f"the {what} must be a JSON object, got {type(d).__name__}.")
@@ -145,11 +152,7 @@ class Request:
 
     @classmethod
     def from_json(cls, data: bytes | str) -> Request:
-        try:
-            d = json.loads(data)
-        except ValueError as e:
-            raise FormatError(f"the request is not valid JSON: {e}.") from None
-        return cls.from_dict(d)
+        return cls.from_dict(_load_json("request", data))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -297,11 +300,7 @@ class Resolution:
     @classmethod
     def from_json(cls, data: bytes | str) -> Resolution:
         """A resolution or lock file from its JSON text."""
-        try:
-            d = json.loads(data)
-        except ValueError as e:
-            raise FormatError(f"the resolution is not valid JSON: {e}.") from None
-        return cls.from_dict(d)
+        return cls.from_dict(_load_json("resolution", data))
 
     def to_dict(self) -> dict[str, Any]:
         d = {
