@@ -363,3 +363,17 @@ def test_callpackage_missing_argument_aborts() -> None:
 def test_env_interactive_attribute_refuses_to_build() -> None:
     err = nixutil.nix_build_error(double_expr("(python3.withPackages (ps: [ ])).env"))
     assert "intended for interactive nix-shell sessions" in err
+
+
+def test_unmet_requirements_are_reported_as_nixpkgs_hooks_word_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runtime-deps check and the PEP 517 build's dependency check share one test of what
+    is installed; each words what is missing its own way."""
+    monkeypatch.syspath_prepend(str(Path(__file__).parent / "nixpkgs-double" / "pylib"))
+    import build_wheel
+    import runtime_deps_check
+    from packaging import __version__ as installed
+
+    reqs = ["packaging>=1", "packaging<1", "no-such-dist-xyz>=2", 'no-such-dist-xyz; python_version < "3"']
+    unmet = [(text, version) for text, _, version in runtime_deps_check.unmet(reqs)]
+    assert unmet == [("packaging<1", installed), ("no-such-dist-xyz>=2", None)]
+    assert build_wheel.missing_requirements(reqs) == [f"packaging<1 (found {installed})", "no-such-dist-xyz>=2"]

@@ -27,23 +27,9 @@ def read_build_system() -> dict[str, object]:
 
 def missing_requirements(requires: list[str]) -> list[str]:
     """Requirements (with a true marker) not satisfied by what is importable now."""
-    from importlib import metadata
+    from runtime_deps_check import unmet
 
-    from packaging.requirements import Requirement
-
-    missing: list[str] = []
-    for text in requires:
-        req = Requirement(text)
-        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
-            continue
-        try:
-            version = metadata.version(req.name)
-        except metadata.PackageNotFoundError:
-            missing.append(text)
-            continue
-        if not req.specifier.contains(version, prereleases=True):
-            missing.append(f"{text} (found {version})")
-    return missing
+    return [text if version is None else f"{text} (found {version})" for text, _, version in unmet(requires)]
 
 
 def main() -> None:
