@@ -51,19 +51,12 @@ let
         inherit (final) stdenv;
       };
     in
-    {
+    # Everything build-support.nix exports (fetchurl, runCommand, autoPatchelfHook, ...).
+    buildSupport
+    // {
       inherit lib stdenv;
       pkgs = final;
       config = config';
-      inherit (buildSupport)
-        fetchurl
-        fetchPypi
-        runCommand
-        writeText
-        makeSetupHook
-        autoPatchelfHook
-        pythonManylinuxPackages
-        ;
 
       /** callPackage over the final package set. */
       newScope = extra: lib.callPackageWith (final // extra);
