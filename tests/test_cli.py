@@ -230,3 +230,11 @@ def test_resolve_request_writes_the_golden_document(
     assert main(["resolve-request", str(case / "request.json"), "--index", str(FIXTURE),
                  "--out", str(out)]) == 0
     assert out.read_bytes() == (case / "resolution.json").read_bytes()
+
+
+def test_resolve_request_of_a_missing_file_is_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["resolve-request", str(tmp_path / "nope.json"), "--index", str(tmp_path),
+                        "--out", str(tmp_path / "out.json")], capsys)
+    assert code == 1
+    assert err.startswith(f"mach-nix: error: cannot read the request {tmp_path / 'nope.json'}")
+    assert "Traceback" not in err and not (tmp_path / "out.json").exists()

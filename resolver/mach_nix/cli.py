@@ -213,7 +213,14 @@ def _cmd_resolve_request(args: argparse.Namespace) -> int:
     from .resolve import resolve
 
     try:
-        request = Request.from_json(Path(args.request).read_bytes())
+        raw = Path(args.request).read_bytes()
+    except OSError as e:
+        # Nix always passes a file it wrote; a person running this by hand may not.
+        raise MachNixError(f"cannot read the request {args.request}: {e.strerror}. "
+                           "resolve-request reads a request document (docs/resolution-format.md) "
+                           "as lib/ writes it; to resolve a requirements file use `mach-nix resolve`.") from None
+    try:
+        request = Request.from_json(raw)
         data = dump_resolution(resolve(request, Index(args.index)))
     except MachNixError as e:
         # The user's mistake, not ours: Nix reads the error document and fails evaluation
