@@ -178,19 +178,26 @@ class FileRef:
     url: str
     sha256: str
     binary: bool
+    #: the URL of the index (or find-links location) the file was found on, without
+    #: credentials; None (and not written) when resolved from a pinned index directory
+    index: str | None = None
 
     @classmethod
     def from_dict(cls, d: Any, *, where: str) -> FileRef:
         if not isinstance(d, Mapping):
             raise FormatError(f"{where}.file must be an object, got {d!r}.")
-        _check_keys(f"{where}.file", d, {"filename", "url", "sha256", "binary"}, set())
-        f = cls(filename=d["filename"], url=d["url"], sha256=d["sha256"], binary=d["binary"])
+        _check_keys(f"{where}.file", d, {"filename", "url", "sha256", "binary"}, {"index"})
+        f = cls(filename=d["filename"], url=d["url"], sha256=d["sha256"], binary=d["binary"],
+                index=d.get("index"))
         f.validate(where=where)
         return f
 
     def to_dict(self) -> dict[str, Any]:
-        return {"filename": self.filename, "url": self.url, "sha256": self.sha256,
-                "binary": self.binary}
+        d: dict[str, Any] = {"filename": self.filename, "url": self.url, "sha256": self.sha256,
+                             "binary": self.binary}
+        if self.index is not None:
+            d["index"] = self.index
+        return d
 
     def validate(self, *, where: str = "file") -> None:
         for key in ("filename", "url", "sha256"):
@@ -201,6 +208,8 @@ class FileRef:
                               f"got {self.sha256!r}.")
         if not isinstance(self.binary, bool):
             raise FormatError(f"{where}.file.binary must be true or false.")
+        if self.index is not None and (not isinstance(self.index, str) or not self.index):
+            raise FormatError(f"{where}.file.index must be a non-empty string when given.")
 
 
 @dataclass(frozen=True)

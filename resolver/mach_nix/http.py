@@ -86,6 +86,9 @@ class HttpClient:
         "(an index build reuses the metadata it already wrote)."
     )
     sleep: Callable[[float], None] = time.sleep
+    #: the `Authorization` header for a URL, or None (`auth.Credentials.header`): asked for
+    #: each request and each redirect, so credentials go only to the host they are for
+    authorization: Callable[[str], str | None] | None = None
     #: requests sent so far (each try counts), for reports and tests
     requests: int = 0
     _opener: urllib.request.OpenerDirector = field(
@@ -127,6 +130,16 @@ class HttpClient:
                     return Response(url=e.geturl() or url, status=304, headers=hdrs304, body=b"")
                 if e.code in (404, 410):
                     raise HTTPNotFound(url) from None
+                if e.code in (401, 403):
+                    sent = self.authorization is not None and self.authorization(url) is not None
+                    raise NetworkError(
+                        f"GET {url} failed with HTTP {e.code} {e.reason}: the server wants "
+                        + ("other credentials than the ones given. Check the user and token"
+                           if sent else "credentials, and none were given. Give them")
+                        + " in ~/.netrc (or the file $NETRC names), as a line `machine HOST "
+                        "login USER password TOKEN`, or in the index URL "
+                        "(https://USER:TOKEN@HOST/...)."
+                    ) from None
                 if e.code not in _RETRY_STATUS:
                     raise NetworkError(
                         f"GET {url} failed with HTTP {e.code} {e.reason}. This is not an error "
@@ -169,7 +182,11 @@ class HttpClient:
             parts = urlsplit(url)
             if not self._direct(parts):
                 return self._get_urllib(url, headers)
-            status, reason, msg, body = self._request(parts, headers)
+            hop = dict(headers)
+            auth = self.authorization(url) if self.authorization is not None else None
+            if auth is not None:
+                hop["Authorization"] = auth
+            status, reason, msg, body = self._request(parts, hop)
             location = msg.get("location")
             if status not in _REDIRECT_STATUS or not location:
                 break
@@ -280,6 +297,10 @@ class HttpClient:
 
     def _get_urllib(self, url: str, headers: Mapping[str, str]) -> Response:
         req = urllib.request.Request(url, headers=dict(headers))
+        auth = self.authorization(url) if self.authorization is not None else None
+        if auth is not None:
+            # not sent again when urllib follows a redirect (possibly to another host)
+            req.add_unredirected_header("Authorization", auth)
         with self._opener.open(req, timeout=self.timeout) as resp:
             body = resp.read()
             hdrs = {k.lower(): v for k, v in resp.headers.items()}

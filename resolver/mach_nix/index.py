@@ -55,6 +55,9 @@ class File:
     #: when it was uploaded, ISO 8601 UTC as PyPI reports it ("2024-05-29T15:37:47.613Z");
     #: lets a resolver ignore files newer than a date. None when the source does not say.
     upload_time: str | None = None
+    #: the index the file was found on (its URL, without credentials), for the resolution;
+    #: not part of the pinned index format (None when read from a pinned index)
+    index: str | None = field(default=None, compare=False)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> File:

@@ -4,7 +4,8 @@ Shared by `mach-nix index` (crawler.py) and the online resolver (online.py). For
 the files are tried in this order (`files_to_try`, `release_metadata`):
 
 1. a wheel's PEP 658 metadata file `{wheel url}.metadata` (one small GET; checked against the
-   PEP 714 `core-metadata` sha256 when the index announces one, and tried when it does not);
+   PEP 714 `core-metadata` sha256 when the index announces one; tried unannounced only on
+   PyPI, `Dist.probe_metadata`);
 2. if that is missing, the wheel's `*.dist-info/METADATA`, read with HTTP range requests (the
    zip's central directory, then the one member), so big wheels are not downloaded;
 3. for releases without a usable wheel, the sdist (size-capped): its PKG-INFO when that is
@@ -276,6 +277,11 @@ class Dist:
     file: File
     size: int | None = None
     metadata_sha256: str | None = None  # PEP 714 `core-metadata` hash, when announced
+    #: the index announces a PEP 658 metadata file (with or without a hash)
+    metadata_announced: bool = False
+    #: try `{url}.metadata` even when it is not announced: PyPI (and its mirrors) serve it
+    #: for every wheel; other indexes are asked only for what they announce (PEP 658)
+    probe_metadata: bool = True
 
 
 @dataclass(frozen=True)
@@ -351,6 +357,8 @@ def _wheel_metadata(
 ) -> CoreMetadata:
     url = dist.file.url
     try:
+        if not (dist.metadata_announced or dist.metadata_sha256 or dist.probe_metadata):
+            raise HTTPNotFound(url + ".metadata")  # not announced: not asked for
         body = client.get(url + ".metadata").body
     except HTTPNotFound:
         pass

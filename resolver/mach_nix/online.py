@@ -1,11 +1,12 @@
-"""PyPI's simple API as a package source: the command line's online mode.
+"""A simple API (PyPI or any other index) as a package source: the command line's online mode.
 
-For each project the resolver asks for, one GET of `{index-url}/{name}/` with
-`Accept: application/vnd.pypi.simple.v1+json` (PEP 691) gives every file with its sha256,
-Requires-Python and yanked flag; files are grouped into releases by the version in their name.
+For each project the resolver asks for, one GET of `{index-url}/{name}/`, asking for the JSON
+form (PEP 691) first and the HTML form (PEP 503) next, gives every file with its sha256,
+Requires-Python and yanked flag (an HTML page is turned into the JSON form as it is read,
+`parse_html_page`); files are grouped into releases by the version in their name.
 A release's dependencies are read only when the resolver tries it (`metadata`), from one of its
-files as `mach_nix.metadata` says: a wheel's PEP 658 `.metadata` file (announced or not: this
-is tried for every wheel), else the wheel's METADATA by range requests, else the sdist's static
+files as `mach_nix.metadata` says: a wheel's PEP 658 `.metadata` file (when announced, and on
+PyPI for every wheel), else the wheel's METADATA by range requests, else the sdist's static
 metadata. What the resolver asks for next is downloaded ahead, in parallel (`prefetch`,
 `prefetch_metadata`): the pages of the projects a tried release depends on, and the metadata
 of the release it will try first for each of them (see `IndexProvider.prefetch`).
@@ -19,16 +20,18 @@ from __future__ import annotations
 
 import json
 import threading
+from html.parser import HTMLParser
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 from packaging.version import InvalidVersion, Version
 
+from .auth import Credentials, strip_credentials
 from .cache import Cache, CachedPage
 from .errors import NetworkError, OfflineError
 from .http import HttpClient, HTTPNotFound
@@ -39,6 +42,9 @@ from .source import ReleaseMetadata
 
 DEFAULT_INDEX_URL = "https://pypi.org/simple"
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+SIMPLE_HTML = "application/vnd.pypi.simple.v1+html"
+#: PEP 691 content negotiation: JSON preferred, then the HTML forms (PEP 503)
+ACCEPT = f"{SIMPLE_JSON}, {SIMPLE_HTML};q=0.2, text/html;q=0.01"
 DEFAULT_MAX_SDIST_BYTES = 20 * 1024 * 1024
 
 _SDIST_SUFFIXES = (".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz", ".tar")
@@ -158,8 +164,117 @@ def _metadata_sha256(entry: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _metadata_announced(entry: Mapping[str, Any]) -> bool:
+    for key in ("core-metadata", "dist-info-metadata", "data-dist-info-metadata"):
+        value = entry.get(key)
+        if value is not None:
+            return value is True or type(value) is dict
+    return False
+
+
+def is_pypi(index_url: str) -> bool:
+    """Whether the index is PyPI's, which serves a `.metadata` file for every wheel even where a
+    page does not announce it."""
+    return (urlsplit(index_url).hostname or "").lower() == "pypi.org"
+
+
+# --- the HTML form (PEP 503) -----------------------------------------------------------------
+
+
+class _AnchorParser(HTMLParser):
+    """The anchors of a PEP 503 page (and its `<base href>`), attributes unescaped."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base: str | None = None
+        self.anchors: list[tuple[dict[str, str | None], str]] = []
+        self._open: dict[str, str | None] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "base" and self.base is None:
+            self.base = dict(attrs).get("href")
+        elif tag == "a":
+            self._close()
+            self._open, self._text = dict(attrs), []
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._close()
+
+    def _close(self) -> None:
+        if self._open is not None:
+            self.anchors.append((self._open, "".join(self._text).strip()))
+            self._open = None
+
+    def close(self) -> None:
+        super().close()
+        self._close()
+
+
+def _hash_value(text: str | None) -> dict[str, str] | bool:
+    """`data-core-metadata`'s value as PEP 691 spells it: `{"sha256": ...}` or True."""
+    name, sep, value = (text or "").partition("=")
+    if sep and name.strip().lower() == "sha256" and value.strip():
+        return {"sha256": value.strip().lower()}
+    return True
+
+
+def parse_html_page(body: bytes, url: str, charset: str | None = None) -> dict[str, Any]:
+    """A PEP 503 HTML page (or a find-links page of links) in the PEP 691 JSON form: `files`
+    with absolute URLs (relative ones joined to `url` or the page's `<base href>`, credentials
+    removed), the `#sha256=` fragment as `hashes`, `data-requires-python`, `data-yanked` and
+    `data-core-metadata` / `data-dist-info-metadata` (PEP 658/714)."""
+    parser = _AnchorParser()
+    try:
+        text = body.decode(charset or "utf-8", errors="replace")
+    except LookupError:
+        text = body.decode("utf-8", errors="replace")
+    parser.feed(text)
+    parser.close()
+    base = urljoin(url, parser.base) if parser.base else url
+    files = []
+    for attrs, text in parser.anchors:
+        href = attrs.get("href")
+        if not href:
+            continue
+        absolute, _, fragment = urljoin(base, href).partition("#")
+        # PEP 503: the anchor's text is the URL's last path component; the URL is what pip
+        # and uv go by
+        filename = unquote(urlsplit(absolute).path.rsplit("/", 1)[-1]) or text
+        entry: dict[str, Any] = {"filename": filename, "url": strip_credentials(absolute),
+                                 "hashes": {}}
+        algorithm, sep, digest = fragment.partition("=")
+        if sep and digest:
+            entry["hashes"][algorithm.lower()] = digest.lower()
+        if attrs.get("data-requires-python"):
+            entry["requires-python"] = attrs["data-requires-python"]
+        if "data-yanked" in attrs:
+            entry["yanked"] = attrs["data-yanked"] or True
+        for attr, key in (("data-core-metadata", "core-metadata"),
+                          ("data-dist-info-metadata", "data-dist-info-metadata")):
+            if attr in attrs and (attrs[attr] or "").lower() != "false":
+                entry[key] = _hash_value(attrs[attr])
+        files.append(entry)
+    return {"meta": {"api-version": "1.0"}, "files": files}
+
+
+def _without_credentials(page: dict[str, Any]) -> dict[str, Any]:
+    """The page with any `user:password@` removed from its file URLs (an index may echo the
+    credentials it was asked with): what is cached must not hold them."""
+    for entry in page.get("files") or ():
+        if type(entry) is dict and isinstance(entry.get("url"), str) and "@" in entry["url"]:
+            entry["url"] = strip_credentials(entry["url"])
+    return page
+
+
 def parse_project_page(
-    name: str, page: Mapping[str, Any], base_url: str, tags: AbstractSet[str] | None = None
+    name: str, page: Mapping[str, Any], base_url: str, tags: AbstractSet[str] | None = None,
+    *, index: str | None = None, probe_metadata: bool = True,
 ) -> tuple[Project, dict[str, tuple[Dist, ...]]]:
     """A PEP 691 project page as an index project (releases with files; `requires_dist` not
     known yet) and the distributions of each release (by version string) to read metadata
@@ -168,7 +283,8 @@ def parse_project_page(
     With `tags` (the target's wheel tags), a release keeps only the wheels the target can
     install, its sdists, and the wheels its metadata is read from (`metadata.files_to_try`):
     projects with binary wheels list hundreds per release, and the others could never be
-    chosen.
+    chosen. Every file records `index` (where it was found); `probe_metadata` asks for
+    unannounced `.metadata` files (`Dist.probe_metadata`).
     """
     name = normalize(name)
     spelled: dict[Version, str] = {}
@@ -209,7 +325,7 @@ def parse_project_page(
             chosen = {id(f) for f in for_metadata}
             kept = [f for f in page_files if f.kind == "sdist" or id(f) in chosen
                     or f.fits(tags, platforms)]
-        release_dists = tuple(_dist(f, base_url) for f in kept)
+        release_dists = tuple(_dist(f, base_url, index, probe_metadata) for f in kept)
         dists[version_text] = release_dists
         releases.append(Release(
             version=version_text,
@@ -225,7 +341,7 @@ def parse_project_page(
     return Project(name=name, releases=tuple(releases)), dists
 
 
-def _dist(f: _PageFile, base_url: str) -> Dist:
+def _dist(f: _PageFile, base_url: str, index: str | None, probe_metadata: bool) -> Dist:
     entry = f.entry
     url = str(entry["url"])
     size = entry.get("size")
@@ -239,9 +355,12 @@ def _dist(f: _PageFile, base_url: str) -> Dist:
             requires_python=entry.get("requires-python") or None,
             yanked=_yanked(entry.get("yanked")),
             upload_time=entry.get("upload-time") or None,
+            index=index,
         ),
         size=size if isinstance(size, int) else None,
         metadata_sha256=_metadata_sha256(entry),
+        metadata_announced=_metadata_announced(entry),
+        probe_metadata=probe_metadata,
     )
 
 
@@ -249,12 +368,18 @@ def _dist(f: _PageFile, base_url: str) -> Dist:
 
 
 class SimpleSource:
-    """A `PackageSource` on a PEP 691 simple API (PyPI by default), with a persistent cache.
+    """A `PackageSource` on a simple API, JSON (PEP 691) or HTML (PEP 503), PyPI by default,
+    with a persistent cache.
 
     Use it as a context manager (or call `close`): it runs a small thread pool for prefetching.
     Give it the target's wheel `tags` (`Target.supported_tags`) when resolving for one target:
     reading a project is then much quicker.
     `client.requests` counts the HTTP requests made.
+
+    Credentials in `index_url` (`user:token@`) are moved into `credentials` (one is made if
+    none is given, and handed to a client that has none): `index_url`, the cache and every
+    file URL are without them. `probe_metadata` (default: on PyPI only) asks for `.metadata`
+    files the pages do not announce.
     """
 
     def __init__(
@@ -269,11 +394,17 @@ class SimpleSource:
         max_sdist_bytes: int = DEFAULT_MAX_SDIST_BYTES,
         clock: Callable[[], float] = time.time,
         tags: AbstractSet[str] | None = None,
+        credentials: Credentials | None = None,
+        probe_metadata: bool | None = None,
     ) -> None:
-        self.index_url = index_url.rstrip("/")
+        self.credentials = credentials if credentials is not None else Credentials()
+        self.index_url = self.credentials.add_url(index_url).rstrip("/")
         self.label = self.index_url
         self.cache = cache
         self.client = client or online_client()
+        if self.client.authorization is None:
+            self.client.authorization = self.credentials.header
+        self.probe_metadata = is_pypi(self.index_url) if probe_metadata is None else probe_metadata
         self.offline = offline
         self.refresh = refresh
         self.max_sdist_bytes = max_sdist_bytes
@@ -299,7 +430,9 @@ class SimpleSource:
             if page is None:
                 self._projects[name] = None
             else:
-                project, dists = parse_project_page(name, page.page, page.url, self.tags)
+                project, dists = parse_project_page(
+                    name, page.page, page.url, self.tags, index=self.index_url,
+                    probe_metadata=self.probe_metadata)
                 for version, ds in dists.items():
                     self._dists[(name, version)] = ds
                 self._projects[name] = project
@@ -413,7 +546,7 @@ class SimpleSource:
                 f"{self.index_url}, so its releases are unknown. Run the command once without "
                 "--offline to fill the cache."
             )
-        headers = {"Accept": SIMPLE_JSON, **(cached.validators() if cached else {})}
+        headers = {"Accept": ACCEPT, **(cached.validators() if cached else {})}
         try:
             resp = self.client.get(url, headers=headers, compressed=True)
         except HTTPNotFound:
@@ -422,20 +555,31 @@ class SimpleSource:
         if resp.status == 304 and cached is not None:
             page = cached.revalidated(resp.headers, now)
         else:
-            page = CachedPage.from_response(resp.url, self._parse(url, resp.headers, resp.body),
-                                            resp.headers, now)
+            page = CachedPage.from_response(
+                strip_credentials(resp.url),
+                _without_credentials(self._parse(url, resp.url, resp.headers, resp.body)),
+                resp.headers, now)
         self.cache.store_page(self.index_url, name, page)
         return page
 
     @staticmethod
-    def _parse(url: str, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
-        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    def _parse(
+        url: str, final_url: str, headers: Mapping[str, str], body: bytes
+    ) -> dict[str, Any]:
+        content_type, _, params = headers.get("content-type", "").partition(";")
+        content_type = content_type.strip().lower()
+        if content_type in (SIMPLE_HTML, "text/html"):
+            charset = None
+            for param in params.split(";"):
+                key, _, value = param.partition("=")
+                if key.strip().lower() == "charset":
+                    charset = value.strip().strip('"')
+            return parse_html_page(body, strip_credentials(final_url), charset)
         if content_type not in (SIMPLE_JSON, "application/json"):
             raise NetworkError(
-                f"{url} answered with {content_type or 'no content type'}, not the JSON simple "
-                f"API (PEP 691, {SIMPLE_JSON}). mach-nix reads only that; use an index that "
-                "serves it (PyPI does), or build a pinned index with `mach-nix index` and use "
-                "--index."
+                f"{url} answered with {content_type or 'no content type'}, not a simple API "
+                f"page (PEP 691 JSON, {SIMPLE_JSON}, or PEP 503 HTML). Check that the URL is "
+                "the index's simple API (it usually ends in /simple/)."
             )
         try:
             data = json.loads(body)

@@ -143,7 +143,7 @@ def _to_resolution(
             version=c.release.version,
             provider=c.provider,
             file=FileRef(filename=c.file.filename, url=c.file.url, sha256=c.file.sha256.lower(),
-                         binary=c.binary),
+                         binary=c.binary, index=c.file.index),
             extras=tuple(sorted(extras[name])),
             dependencies=acyclic[name],
             cyclic_dependencies=tuple(sorted(d for a, d in back if a == name)),
