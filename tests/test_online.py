@@ -5,6 +5,7 @@ by range requests, sdists; the persistent cache; network failures."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,6 +76,7 @@ def resolve_online(pypi: FakePyPI, text: str, cache: Path, **kwargs: object) -> 
 def source(pypi: FakePyPI, cache: Path, **kwargs: object) -> SimpleSource:
     client = HttpClient(retries=2, backoff=0.01, timeout=10)
     kwargs.setdefault("tags", TAGS)  # as the command line does
+    kwargs.setdefault("probe_metadata", True)  # as on PyPI, which this fake stands for
     return SimpleSource(f"{pypi.url}/simple", cache=Cache(cache), client=client,
                         **kwargs)  # type: ignore[arg-type]
 
@@ -87,6 +89,12 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 
 def online_args(pypi: FakePyPI, cache: Path) -> list[str]:
     return ["--index-url", f"{pypi.url}/simple", "--cache-dir", str(cache), *TARGET_ARGS]
+
+
+def without_index(r: Resolution) -> Resolution:
+    """The resolution without the files' `index` (which a pinned index does not record)."""
+    return replace(r, packages={n: replace(p, file=replace(p.file, index=None))
+                                for n, p in r.packages.items()})
 
 
 def pins(r: Resolution) -> dict[str, str]:
@@ -109,7 +117,10 @@ def test_online_equals_offline_on_the_same_data(
                          "app[fast]", "many"]) == 0
     offline = resolve_requirements(parse_requirement_set(text), index=Index(tmp_path / "index"),
                                    target=TARGET)
-    assert dump_resolution(online) == dump_resolution(offline)
+    # the same, but for where each file was found (recorded online only)
+    assert {p.file.index for p in online.packages.values()} == {f"{pypi.url}/simple"}
+    assert all(p.file.index is None for p in offline.packages.values())
+    assert dump_resolution(without_index(online)) == dump_resolution(offline)
     assert online.packages["old"].provider == "sdist"
     assert online.packages["lib"].file.url == f"{pypi.url}/files/lib/lib-2.1-py3-none-any.whl"
 
@@ -334,14 +345,15 @@ def test_retry_on_503_then_success(pypi: FakePyPI, tmp_path: Path) -> None:
 def test_persistent_failure_is_one_paragraph_and_the_cache_stays_whole(
     pypi: FakePyPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pypi.failures["/files/lib/lib-2.1-py3-none-any.whl.metadata"] = -1
+    # off PyPI, unannounced .metadata files are not asked for: the wheel is read by ranges
+    pypi.failures["/files/lib/lib-2.1-py3-none-any.whl"] = -1
     req = tmp_path / "requirements.txt"
     req.write_text("app\n")
     cache = tmp_path / "cache"
     code, out, err = run(["resolve", "-r", str(req), "--retries", "1",
                           *online_args(pypi, cache)], capsys)
     assert code == 1 and out == ""
-    url = f"{pypi.url}/files/lib/lib-2.1-py3-none-any.whl.metadata"
+    url = f"{pypi.url}/files/lib/lib-2.1-py3-none-any.whl"
     assert err.startswith(f"mach-nix: error: GET {url} failed after 2 tries: HTTP 503")
     assert "--offline" in err and "Traceback" not in err and err.count("\n") == 1
     # what was fetched before the failure is kept, every entry complete
@@ -351,18 +363,18 @@ def test_persistent_failure_is_one_paragraph_and_the_cache_stays_whole(
     for p in entries:
         if p.is_file():
             json.loads(p.read_bytes())
-    del pypi.failures["/files/lib/lib-2.1-py3-none-any.whl.metadata"]
+    del pypi.failures["/files/lib/lib-2.1-py3-none-any.whl"]
     before = {p: n for p, n in pypi.hits.items() if p.startswith("/simple/")}
     assert run(["resolve", "-r", str(req), *online_args(pypi, cache)], capsys)[0] == 0
     # the pages fetched before the failure were kept: not asked for again
     assert before and all(pypi.hits[p] == n for p, n in before.items())
 
 
-def test_an_html_index_is_refused_clearly(tmp_path: Path) -> None:
+def test_a_page_that_is_no_simple_api_is_refused_clearly(tmp_path: Path) -> None:
     with serve() as s:
-        s.routes["/simple/leaf/"] = b"<html></html>"
-        s.headers["/simple/leaf/"] = {"Content-Type": "text/html"}
-        with pytest.raises(NetworkError, match="answered with text/html, not the JSON simple API"):
+        s.routes["/simple/leaf/"] = b"leaf 1.0"
+        s.headers["/simple/leaf/"] = {"Content-Type": "text/plain"}
+        with pytest.raises(NetworkError, match="answered with text/plain, not a simple API page"):
             resolve_online(s, "leaf\n", tmp_path / "cache")
 
 

@@ -129,13 +129,9 @@ def test_missing_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("line", "expect"),
     [
-        ("--index-url https://example.org/simple", "--index-url"),
-        ("-i https://example.org/simple", "-i"),
-        ("--extra-index-url=https://example.org/simple", "--extra-index-url"),
-        ("--find-links ./wheels", "--find-links"),
-        ("-f ./wheels", "-f"),
-        ("--no-index", "--no-index"),
         ("--trusted-host example.org", "--trusted-host"),
+        ("--index-url", "--index-url needs a URL"),
+        ("--no-index=yes", "--no-index takes no value"),
         ("-e .", "-e"),
         ("--editable git+https://example.org/x.git#egg=x", "--editable"),
         ("--no-binary :all:", "providers"),
@@ -186,3 +182,26 @@ def test_error_is_one_paragraph() -> None:
 
 def test_bom_is_ignored() -> None:
     assert [r.name for r in parse_requirements("\ufeffsix\n")] == ["six"]
+
+
+def test_index_options_are_kept(tmp_path: Path) -> None:
+    (tmp_path / "wheels").mkdir()
+    (tmp_path / "base.txt").write_text("-i https://first.example/simple\n--no-index\n")
+    req = tmp_path / "requirements.txt"
+    req.write_text(
+        "-r base.txt\n"
+        "--index-url=https://main.example/simple\n"
+        "--extra-index-url https://extra.example/simple\n"
+        "-ihttps://last.example/simple  # the last one wins, as in pip\n"
+        "--extra-index-url https://extra.example/simple\n"
+        "-f wheels\n"
+        "--find-links https://links.example/page.html\n"
+        "six\n"
+    )
+    rs = parse_requirement_set_file(req)
+    assert rs.index_url == "https://last.example/simple"
+    assert rs.extra_index_urls == ("https://extra.example/simple",)
+    # a relative directory is relative to the requirements file, as pip has it
+    assert rs.find_links == (str(tmp_path / "wheels"), "https://links.example/page.html")
+    assert rs.no_index
+    assert [r.name for r in rs.requirements] == ["six"]

@@ -96,6 +96,10 @@ def _requirement_set(args: argparse.Namespace) -> RequirementSet:
             requirements.requirements + more.requirements,
             requirements.constraints + more.constraints,
             requirements.pre or more.pre,
+            index_url=more.index_url or requirements.index_url,
+            extra_index_urls=requirements.extra_index_urls + more.extra_index_urls,
+            find_links=requirements.find_links + more.find_links,
+            no_index=requirements.no_index or more.no_index,
         )
     for path in getattr(args, "constraint", ()):
         # read as the `-c FILE` line of a requirements file would be, so that it is checked as
@@ -106,19 +110,27 @@ def _requirement_set(args: argparse.Namespace) -> RequirementSet:
             requirements.requirements,
             requirements.constraints + more.constraints,
             requirements.pre or more.pre,
+            index_url=more.index_url or requirements.index_url,
+            extra_index_urls=requirements.extra_index_urls + more.extra_index_urls,
+            find_links=requirements.find_links + more.find_links,
+            no_index=requirements.no_index or more.no_index,
         )
     return requirements
 
 
 def _open_source(
-    args: argparse.Namespace, target: Target
+    args: argparse.Namespace, target: Target, requirements: RequirementSet
 ) -> AbstractContextManager[PackageSource]:
-    """The pinned index with --index, else PyPI's simple API through the cache (which, on
-    leaving the context, stops downloading ahead)."""
+    """The pinned index with --index, else the indexes (PyPI's simple API by default) through
+    the cache (which, on leaving the context, stops downloading ahead). The index options of
+    the requirements files count only online: a pinned index is all there is with --index."""
     if args.index is not None:
         online_only = [opt for opt, given in (
             ("--index-url", args.index_url is not None), ("--offline", args.offline),
             ("--refresh", args.refresh), ("--cache-dir", args.cache_dir is not None),
+            ("--extra-index-url", bool(args.extra_index_url)),
+            ("--find-links", bool(args.find_links)), ("--no-index", args.no_index),
+            ("--index-strategy", args.index_strategy is not None),
         ) if given]
         if online_only:
             raise MachNixError(
@@ -134,18 +146,32 @@ def _open_source(
     if args.offline and args.refresh:
         raise MachNixError("--offline and --refresh contradict each other (--refresh fetches "
                            "everything again); give one of them.")
+    from .auth import Credentials, netrc_path
     from .cache import Cache, default_cache_dir
+    from .indexes import FindLinksSource, MultiSource, check_url, index_options
     from .online import SimpleSource, online_client
 
-    cache = Cache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
-    return SimpleSource(
-        args.index_url or DEFAULT_INDEX_URL,
-        cache=cache,
-        client=online_client(timeout=args.timeout, retries=args.retries),
-        offline=args.offline,
-        refresh=args.refresh,
-        tags={str(t) for t in target.supported_tags()},
+    options = index_options(
+        cli_index_url=args.index_url, cli_extra_index_urls=args.extra_index_url,
+        cli_find_links=args.find_links, cli_no_index=args.no_index,
+        strategy=args.index_strategy or "first-index",
+        file_index_url=requirements.index_url,
+        file_extra_index_urls=requirements.extra_index_urls,
+        file_find_links=requirements.find_links, file_no_index=requirements.no_index,
     )
+    for url in options.search_order():
+        check_url("--index-url" if url == options.index_url else "--extra-index-url", url)
+    cache = Cache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
+    credentials = Credentials(netrc_file=netrc_path())
+    client = online_client(timeout=args.timeout, retries=args.retries)
+    client.authorization = credentials.header
+    common = dict(cache=cache, client=client, offline=args.offline, refresh=args.refresh,
+                  tags={str(t) for t in target.supported_tags()}, credentials=credentials)
+    indexes = [SimpleSource(url, **common) for url in options.search_order()]  # type: ignore[arg-type]
+    links = [FindLinksSource(loc, **common) for loc in options.find_links]
+    if len(indexes) == 1 and not links:
+        return indexes[0]
+    return MultiSource(indexes, links, strategy=options.strategy)
 
 
 def _resolve_with(
@@ -154,7 +180,7 @@ def _resolve_with(
 ) -> Resolution:
     from .resolve import resolve_requirements
 
-    with _open_source(args, target) as source:
+    with _open_source(args, target, requirements) as source:
         try:
             return resolve_requirements(requirements, index=source, target=target,
                                         providers=providers, pre=args.pre)
@@ -202,9 +228,29 @@ def _cmd_lock(args: argparse.Namespace) -> int:
     request.validate()
     # parsed from the text read once (the file may be a pipe: `-r <(echo requests)`)
     requirements = parse_requirement_set(text, source=str(path), base_dir=path.parent)
+    _refuse_credentials_in(path, requirements)
     resolution = _resolve_with(args, requirements, target, providers)
     _write(args.out, dump_resolution(replace(resolution, request=request)))
     return 0
+
+
+def _refuse_credentials_in(path: Path, requirements: RequirementSet) -> None:
+    """The lock records the requirements' text: an index URL in it must hold no credentials."""
+    from urllib.parse import urlsplit
+
+    from .auth import redact
+
+    urls = [requirements.index_url or "", *requirements.extra_index_urls,
+            *requirements.find_links]
+    for url in urls:
+        if "@" in urlsplit(url).netloc:
+            raise MachNixError(
+                f"{path} names the index {redact(url)} with credentials in it, and a lock "
+                "records the requirements' text, so they would be written into the lock file. "
+                "Remove them from the URL and put them in ~/.netrc (a line `machine HOST login "
+                "USER password TOKEN`), or give the URL with them as --index-url / "
+                "--extra-index-url or in $PIP_INDEX_URL (docs/indexes.md)."
+            )
 
 
 def _cmd_resolve_request(args: argparse.Namespace) -> int:
@@ -245,8 +291,23 @@ def _add_source_and_target(p: argparse.ArgumentParser) -> None:
     src.add_argument("--index", metavar="DIR",
                      help="resolve offline against this pinned index (`mach-nix index`)")
     src.add_argument("--index-url", metavar="URL",
-                     help=f"the PEP 691 simple API to resolve against (default: "
-                     f"{DEFAULT_INDEX_URL})")
+                     help=f"the simple API (PEP 691 JSON or PEP 503 HTML) to resolve against "
+                     f"(default: $PIP_INDEX_URL, else a requirements file's -i, else "
+                     f"{DEFAULT_INDEX_URL}); credentials as https://USER:TOKEN@HOST/... or "
+                     "in ~/.netrc (docs/indexes.md)")
+    src.add_argument("--extra-index-url", action="append", default=[], metavar="URL",
+                     help="another index, searched before --index-url (repeatable, earlier "
+                     "first; also $PIP_EXTRA_INDEX_URL)")
+    src.add_argument("--find-links", "-f", action="append", default=[], metavar="DIR|URL",
+                     help="a directory of wheels and sdists, or an HTML page of links to them, "
+                     "whose files are added to the indexes' (repeatable)")
+    src.add_argument("--no-index", action="store_true",
+                     help="no index at all: only the --find-links locations")
+    src.add_argument("--index-strategy", choices=("first-index", "unsafe-best-match"),
+                     default=None,
+                     help="first-index (the default): a project's releases come from the first "
+                     "index that has it, so a public project cannot shadow a private one; "
+                     "unsafe-best-match: from all indexes, merged, as pip does")
     src.add_argument("--offline", action="store_true",
                      help="never touch the network: only what the cache holds")
     src.add_argument("--refresh", action="store_true",

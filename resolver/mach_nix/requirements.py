@@ -1,6 +1,7 @@
 """requirements.txt parsing (the subset docs/requirements.md describes).
 
-Lines are read the way pip reads them (continuations, comments, `-r`/`-c` includes, `--pre`),
+Lines are read the way pip reads them (continuations, comments, `-r`/`-c` includes, `--pre`,
+the index options `-i`/`--index-url`, `--extra-index-url`, `-f`/`--find-links`, `--no-index`),
 and each requirement is parsed by `packaging.requirements.Requirement`. Everything pip accepts
 that mach-nix cannot honour yet (other indexes, URLs, editables, hashes, ...) is refused with a
 `RequirementsError` naming the file, the line and what to do instead: a silently ignored line
@@ -27,10 +28,14 @@ _ENV_VAR = re.compile(r"\$\{[A-Za-z0-9_]+\}")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://|^(git|hg|svn|bzr)\+")
 _ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip")
 
-_INDEX_HINT = (
-    "mach-nix takes every package from its pinned index, not from package indexes or "
-    "links; remove the line (to add projects to the index, rebuild it with `mach-nix index`)."
+_TRUSTED_HOST_HINT = (
+    "every file is checked against its sha256, and http:// indexes are read without it; "
+    "remove the line."
 )
+#: index options: what each sets (docs/indexes.md)
+_INDEX_OPTIONS = {"-i": "index_url", "--index-url": "index_url",
+                  "--extra-index-url": "extra_index_urls", "-f": "find_links",
+                  "--find-links": "find_links", "--no-index": "no_index"}
 _PROVIDER_HINT = (
     "choose wheels or sdists with the `providers` setting instead, e.g. "
     "providers = { _default = \"wheel,sdist\"; numpy = \"wheel\"; }, and remove the line."
@@ -42,13 +47,7 @@ _PER_REQUIREMENT_HINT = (
 
 #: Options pip accepts that mach-nix refuses, with what to do instead.
 _UNSUPPORTED_OPTIONS: dict[str, str] = {
-    "-i": _INDEX_HINT,
-    "--index-url": _INDEX_HINT,
-    "--extra-index-url": _INDEX_HINT,
-    "--no-index": _INDEX_HINT,
-    "-f": _INDEX_HINT,
-    "--find-links": _INDEX_HINT,
-    "--trusted-host": _INDEX_HINT,
+    "--trusted-host": _TRUSTED_HOST_HINT,
     "-e": (
         "editable and local-path installs are not supported yet; build local projects with "
         "mach-nix.buildPythonPackage or add them with packagesExtra."
@@ -92,11 +91,16 @@ class ParsedRequirement:
 
 @dataclass(frozen=True)
 class RequirementSet:
-    """Everything a requirements file says: requirements, constraints (`-c`) and `--pre`."""
+    """Everything a requirements file says: requirements, constraints (`-c`), `--pre` and
+    where packages come from (the index options, as written; the last `-i` wins)."""
 
     requirements: tuple[ParsedRequirement, ...] = ()
     constraints: tuple[ParsedRequirement, ...] = ()
     pre: bool = False
+    index_url: str | None = None
+    extra_index_urls: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+    no_index: bool = False
 
 
 def parse_requirements(
@@ -160,10 +164,18 @@ class _Parser:
         self.requirements: list[ParsedRequirement] = []
         self.constraints: list[ParsedRequirement] = []
         self.pre = False
+        self.indexes: dict[str, list[str]] = {"index_url": [], "extra_index_urls": [],
+                                              "find_links": [], "no_index": []}
         self._open: list[Path] = []  # files being read, to refuse include cycles
 
     def result(self) -> RequirementSet:
-        return RequirementSet(tuple(self.requirements), tuple(self.constraints), self.pre)
+        i = self.indexes
+        return RequirementSet(
+            tuple(self.requirements), tuple(self.constraints), self.pre,
+            index_url=i["index_url"][-1] if i["index_url"] else None,
+            extra_index_urls=tuple(dict.fromkeys(i["extra_index_urls"])),
+            find_links=tuple(dict.fromkeys(i["find_links"])), no_index=bool(i["no_index"]),
+        )
 
     def parse_file(self, path: Path, *, constraint: bool, origin: str | None) -> None:
         resolved = path.resolve()
@@ -226,6 +238,20 @@ class _Parser:
                 if sep:
                     raise _error(source, number, line, "--pre takes no value.")
                 self.pre = True
+            elif name == "--no-index":
+                if sep:
+                    raise _error(source, number, line, "--no-index takes no value.")
+                self.indexes["no_index"].append(name)
+            elif name in _INDEX_OPTIONS:
+                if not sep:
+                    if not tokens:
+                        raise _error(source, number, line, f"{name} needs a URL.")
+                    value = tokens.pop(0)
+                if name in ("-f", "--find-links") and base_dir is not None and "://" not in value:
+                    # pip: a relative directory is relative to the requirements file if there
+                    local = base_dir / value
+                    value = str(local) if local.exists() else value
+                self.indexes[_INDEX_OPTIONS[name]].append(value)
             elif name in _INCLUDE_OPTIONS:
                 if not sep:
                     if not tokens:
@@ -242,7 +268,8 @@ class _Parser:
                 raise _error(
                     source, number, line,
                     f"unknown option {name}. Supported are -r/--requirement FILE, "
-                    "-c/--constraint FILE and --pre (see docs/requirements.md).",
+                    "-c/--constraint FILE, --pre, -i/--index-url URL, --extra-index-url URL, "
+                    "-f/--find-links DIR|URL and --no-index (see docs/requirements.md).",
                 )
 
     def _include(

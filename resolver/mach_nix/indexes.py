@@ -1,0 +1,362 @@
+"""Several indexes and find-links locations as one package source (docs/indexes.md).
+
+The indexes are searched in the order `IndexOptions.search_order` gives: the extra indexes as
+given, then the main index (`--index-url`, PyPI by default), as uv does. Two strategies:
+
+- `first-index` (the default): a project's releases all come from the first index that has the
+  project, so a name registered on a public index cannot shadow a private project of the same
+  name (dependency confusion);
+- `unsafe-best-match`: the releases of every index that has the project, merged (pip's way):
+  the highest version wins wherever it comes from.
+
+Find-links locations (a directory of wheels and sdists, or an HTML page of links) are flat
+indexes: their files are added to whatever the indexes give, as pip and uv do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
+from .auth import redact, strip_credentials
+from .cache import CachedPage
+from .errors import MachNixError, OfflineError
+from .http import HTTPNotFound
+from .index import Project, Release
+from .names import normalize
+from .online import SimpleSource, parse_html_page
+from .source import ReleaseMetadata
+
+DEFAULT_INDEX_URL = "https://pypi.org/simple"
+STRATEGIES = ("first-index", "unsafe-best-match")
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    """Where packages come from, as pip's and uv's options say it."""
+
+    index_url: str = DEFAULT_INDEX_URL
+    extra_index_urls: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+    no_index: bool = False
+    strategy: str = "first-index"
+
+    def search_order(self) -> list[str]:
+        """The index URLs in the order they are searched: extra indexes first (earlier ones
+        first), then the main index; none with `no_index`. Duplicates are searched once."""
+        if self.no_index:
+            return []
+        urls: list[str] = []
+        for url in (*self.extra_index_urls, self.index_url):
+            if strip_credentials(url).rstrip("/") not in [
+                    strip_credentials(u).rstrip("/") for u in urls]:
+                urls.append(url)
+        return urls
+
+
+def _project_of(filename: str) -> str | None:
+    """The normalized project name of a wheel or sdist file name, or None for other files."""
+    try:
+        if filename.endswith(".whl"):
+            return str(parse_wheel_filename(filename)[0])
+        return str(parse_sdist_filename(filename)[0])
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        return None
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class FindLinksSource(SimpleSource):
+    """`--find-links`: a local directory of distribution files, or an HTML page of links to
+    them, read once. Files without a sha256 (a link without `#sha256=`) are left out with a
+    warning: every file of a resolution is pinned by its hash."""
+
+    def __init__(self, location: str, **kwargs: Any) -> None:
+        kwargs.setdefault("probe_metadata", False)
+        self.location_path: Path | None = None
+        self.page_url = strip_credentials(location)
+        if "://" not in location:
+            self.location_path = Path(location).expanduser().resolve()
+            location = self.location_path.as_uri()
+        super().__init__(location, **kwargs)
+        self.label = (str(self.location_path) if self.location_path is not None
+                      else self.index_url)
+        self._listing: dict[str, list[dict[str, Any]]] | None = None
+        self._listing_lock = threading.Lock()
+
+    def _list(self) -> dict[str, list[dict[str, Any]]]:
+        with self._listing_lock:
+            if self._listing is None:
+                entries = self._read_dir() if self.location_path is not None else self._read_page()
+                listing: dict[str, list[dict[str, Any]]] = {}
+                for entry in entries:
+                    name = _project_of(str(entry["filename"]))
+                    if name is None:
+                        continue
+                    if not (entry.get("hashes") or {}).get("sha256"):
+                        self.warnings.append(
+                            f"{self.label}: {entry['filename']} is left out: its link has no "
+                            "#sha256= fragment, and every file is pinned by its hash")
+                        continue
+                    listing.setdefault(name, []).append(entry)
+                self._listing = listing
+            return self._listing
+
+    def _read_dir(self) -> list[dict[str, Any]]:
+        assert self.location_path is not None
+        if not self.location_path.is_dir():
+            raise MachNixError(
+                f"--find-links {self.location_path}: there is no such directory. Give a "
+                "directory of wheels and sdists, or the URL of a page of links to them."
+            )
+        return [{"filename": p.name, "url": p.as_uri(), "hashes": {"sha256": _sha256_of(p)},
+                 "size": p.stat().st_size}
+                for p in sorted(self.location_path.iterdir())
+                if p.is_file() and _project_of(p.name) is not None]
+
+    def _read_page(self) -> list[dict[str, Any]]:
+        if self.offline:
+            raise OfflineError(f"--offline: the find-links page {self.page_url} is not read "
+                               "offline; run without --offline, or leave out --find-links.")
+        try:
+            resp = self.client.get(self.page_url, headers={"Accept": "text/html"})
+        except HTTPNotFound:
+            raise MachNixError(f"--find-links {self.page_url} answers 404; check the URL.") \
+                from None
+        files: list[dict[str, Any]] = parse_html_page(
+            resp.body, strip_credentials(resp.url))["files"]
+        return files
+
+    def _page(self, name: str) -> CachedPage | None:
+        entries = self._list().get(name)
+        if entries is None:
+            return None
+        return CachedPage(url=self.page_url, page={"files": entries},
+                          fetched=self.clock(), lifetime=0.0)
+
+    def names(self) -> Iterable[str]:
+        try:
+            return sorted(self._list())
+        except MachNixError:
+            return []
+
+    def missing_hint(self, names: Sequence[str], *, dependency: bool) -> str:
+        return f"add its files to {self.label}" if dependency else (
+            f"Check the spelling, and that {self.label} has its files.")
+
+
+class MultiSource:
+    """Indexes searched in order, plus find-links locations (see the module's doc)."""
+
+    def __init__(self, indexes: Sequence[SimpleSource], find_links: Sequence[SimpleSource] = (),
+                 *, strategy: str = "first-index", jobs: int = 8) -> None:
+        if strategy not in STRATEGIES:
+            raise MachNixError(f"--index-strategy {strategy!r} is not known; use one of "
+                               f"{', '.join(STRATEGIES)}.")
+        if not indexes and not find_links:
+            raise MachNixError("--no-index leaves no place to find packages; give --find-links "
+                               "DIR (or URL), or leave out --no-index.")
+        self.indexes = list(indexes)
+        self.find_links = list(find_links)
+        self.strategy = strategy
+        self.label = ", ".join(s.label for s in [*self.indexes, *self.find_links])
+        if len(self.indexes) + len(self.find_links) > 1:
+            self.label = f"the indexes ({self.label})"
+        self._jobs = max(1, jobs)
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._lookups: dict[str, Future[Project | None]] = {}
+        #: (name, version) -> each source that has the release, with its own Release
+        self._origins: dict[tuple[str, str], list[tuple[SimpleSource, Release]]] = {}
+
+    @property
+    def warnings(self) -> list[str]:
+        return [w for s in [*self.indexes, *self.find_links] for w in s.warnings]
+
+    # --- PackageSource ----------------------------------------------------------------------
+
+    def project(self, name: str) -> Project | None:
+        return self._lookup(normalize(name), background=False).result()
+
+    def metadata(self, name: str, release: Release) -> ReleaseMetadata:
+        source, own = self._origin(normalize(name), release)
+        return source.metadata(name, own)
+
+    def metadata_at_hand(self, name: str, release: Release) -> ReleaseMetadata | None:
+        return None
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        for name in names:
+            self._lookup(normalize(name), background=True)
+
+    def prefetch_metadata(self, name: str, release: Release) -> None:
+        source, own = self._origin(normalize(name), release)
+        source.prefetch_metadata(name, own)
+
+    def names(self) -> Iterable[str]:
+        return sorted({n for s in [*self.indexes, *self.find_links] for n in s.names()})
+
+    def missing_hint(self, names: Sequence[str], *, dependency: bool) -> str:
+        if dependency:
+            return f"pin a version of the package that needs it which does not ({self.label})"
+        where = ", ".join(f"{s.index_url}/{normalize(names[0])}/" for s in self.indexes)
+        pages = f" ({where} answer 404)" if where else ""
+        return (f"Check the spelling, and that --index-url, --extra-index-url and --find-links "
+                f"name the indexes you mean{pages}.")
+
+    # --- looking a project up ---------------------------------------------------------------
+
+    def _lookup(self, name: str, *, background: bool) -> Future[Project | None]:
+        with self._lock:
+            future = self._lookups.get(name)
+            if future is not None:
+                return future
+            if background:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(max_workers=self._jobs,
+                                                    thread_name_prefix="mach-nix-indexes")
+                future = self._pool.submit(self._find, name)
+                self._lookups[name] = future
+                return future
+            future = Future()
+            self._lookups[name] = future
+        try:
+            future.set_result(self._find(name))
+        except BaseException as e:
+            future.set_exception(e)
+        return future
+
+    def _find(self, name: str) -> Project | None:
+        found: list[tuple[SimpleSource, Project]] = []
+        for source in self.indexes:
+            project = source.project(name)
+            if project is not None:
+                found.append((source, project))
+                if self.strategy == "first-index":
+                    break  # later indexes are not even asked
+        for source in self.find_links:
+            project = source.project(name)
+            if project is not None:
+                found.append((source, project))
+        if not found:
+            return None
+        if len(found) == 1:
+            source, project = found[0]
+            with self._lock:
+                for r in project.releases:
+                    self._origins[(name, r.version)] = [(source, r)]
+            return project
+        return self._merge(name, found)
+
+    def _merge(self, name: str, found: Sequence[tuple[SimpleSource, Project]]) -> Project:
+        """One project of the releases of several sources: a version's files are all of its
+        files (the first source's copy of a file name wins), its Requires-Python the first
+        source's, its metadata read from the first source that has it."""
+        by_version: dict[Version, tuple[Release, list[tuple[SimpleSource, Release]]]] = {}
+        for source, project in found:
+            for r in project.releases:
+                key = Version(r.version)
+                if key in by_version:
+                    first, origins = by_version[key]
+                    names = {f.filename for f in first.files}
+                    files = first.files + tuple(f for f in r.files if f.filename not in names)
+                    by_version[key] = (Release(first.version, None, first.requires_python
+                                               or r.requires_python, files),
+                                       [*origins, (source, r)])
+                else:
+                    by_version[key] = (r, [(source, r)])
+        releases = []
+        with self._lock:
+            for key in sorted(by_version):
+                release, origins = by_version[key]
+                releases.append(release)
+                self._origins[(name, release.version)] = origins
+        return Project(name=name, releases=tuple(releases))
+
+    def _origin(self, name: str, release: Release) -> tuple[SimpleSource, Release]:
+        with self._lock:
+            origins = self._origins.get((name, release.version))
+        if not origins:
+            raise MachNixError(f"internal: {name} {release.version} was not listed by any index")
+        return origins[0]
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def close(self, *, wait: bool = True) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=True)
+            self._pool = None
+        for source in [*self.indexes, *self.find_links]:
+            source.close(wait=wait)
+
+    def __enter__(self) -> MultiSource:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close(wait=exc_type is None)
+
+
+def index_options(
+    *,
+    cli_index_url: str | None = None,
+    cli_extra_index_urls: Sequence[str] = (),
+    cli_find_links: Sequence[str] = (),
+    cli_no_index: bool = False,
+    strategy: str = "first-index",
+    file_index_url: str | None = None,
+    file_extra_index_urls: Sequence[str] = (),
+    file_find_links: Sequence[str] = (),
+    file_no_index: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> IndexOptions:
+    """The options from the command line, the environment (PIP_INDEX_URL,
+    PIP_EXTRA_INDEX_URL, PIP_FIND_LINKS, PIP_NO_INDEX: whitespace-separated lists, as pip reads
+    them) and the requirements files. The main index: the command line's, else the
+    environment's, else the requirements file's, else PyPI. Extra indexes and find-links
+    locations: all of them, the command line's first."""
+    env = os.environ if environ is None else environ
+    env_extra = tuple(env.get("PIP_EXTRA_INDEX_URL", "").split())
+    env_links = tuple(env.get("PIP_FIND_LINKS", "").split())
+    env_no_index = env.get("PIP_NO_INDEX", "").strip().lower() in ("1", "true", "yes", "on")
+    extras = [*cli_extra_index_urls, *env_extra, *file_extra_index_urls]
+    return IndexOptions(
+        index_url=(cli_index_url or env.get("PIP_INDEX_URL", "").strip() or file_index_url
+                   or DEFAULT_INDEX_URL),
+        extra_index_urls=tuple(dict.fromkeys(extras)),
+        find_links=tuple(dict.fromkeys([*cli_find_links, *env_links, *file_find_links])),
+        no_index=cli_no_index or env_no_index or file_no_index,
+        strategy=strategy,
+    )
+
+
+def check_url(option: str, url: str) -> None:
+    """A message for an index URL that is not http(s) (quoted without its credentials)."""
+    if not url.startswith(("http://", "https://")):
+        raise MachNixError(f"{option} {redact(url)}: an index URL starts with https:// (or "
+                           "http://); for a directory of files use --find-links DIR.")
