@@ -1,5 +1,7 @@
 """A fake PyPI on 127.0.0.1 for tests: the JSON API, the PEP 691 simple API, files, PEP 658
-`.metadata`, range requests, HTTP caching (ETag, 304).
+`.metadata`, range requests, HTTP caching (ETag, 304). It also plays other indexes: the
+simple API as PEP 503 HTML (`simple_format`), basic auth (`auth`), a server that ignores
+ranges (`ranges`).
 
 Tests build projects with `add_wheel` / `add_sdist`, then `publish()` writes the JSON pages
 (`/pypi/NAME/json`) and the simple-API pages (`/simple/NAME/`, sent with `page_headers` and an
@@ -12,7 +14,9 @@ Shared by the crawler tests and any test that needs PyPI without the network.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import html
 import io
 import json
 import random
@@ -37,15 +41,30 @@ class _Handler(BaseHTTPRequestHandler):
         with self.server.fake.lock:
             self.server.fake.connections += 1
 
+    head = False
+
+    def do_HEAD(self) -> None:  # uv asks whether ranges work before reading a wheel's METADATA
+        self.head = True
+        try:
+            self.do_GET()
+        finally:
+            self.head = False
+
     def do_GET(self) -> None:
         fake = self.server.fake
         path = self.path.split("?", 1)[0]
         with fake.lock:
             fake.hits[path] += 1
+            fake.requests.append((path, dict(self.headers.items())))
+            if self.headers.get("Authorization"):
+                fake.authorized[path] += 1
             failing = fake.failures.get(path, 0)
             if failing:
                 fake.failures[path] = failing - 1 if failing > 0 else failing
             stalled = path in fake.stalls
+        if fake.auth is not None and self.headers.get("Authorization") != basic(*fake.auth):
+            self._send(401, b"who are you?", "", {"WWW-Authenticate": 'Basic realm="index"'})
+            return
         if stalled:
             fake.unstall.wait(timeout=60)
             self.close_connection = True
@@ -58,6 +77,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(404, b"not found")
             return
         headers = dict(fake.headers.get(path, {}))
+        if path in fake.html_routes and (
+                fake.simple_format == "html"
+                or "application/vnd.pypi.simple.v1+json" not in self.headers.get("Accept", "")):
+            body = fake.html_routes[path]
+            headers["Content-Type"] = fake.html_content_type
         if path.startswith("/simple/"):
             headers.update(fake.page_headers)
             etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
@@ -69,7 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return
         rng = self.headers.get("Range")
         m = re.fullmatch(r"bytes=(\d*)-(\d*)", rng or "")
-        if m is None:
+        if m is None or not fake.ranges:
             self._send(200, body, path, headers)
             return
         size = len(body)
@@ -89,6 +113,8 @@ class _Handler(BaseHTTPRequestHandler):
         for k, v in (headers or {}).items():
             self.send_header(k, v)
         self.end_headers()
+        if self.head:
+            return
         self.wfile.write(body)
         if path:
             with self.server.fake.lock:
@@ -114,6 +140,11 @@ class _File:
     metadata: bytes | None = None  # served at URL.metadata
     announce: str | None = None  # core-metadata sha256 in the JSON page
     relative: bool = False
+    sha256: str | None = None  # the hash the pages announce, when not the file's own
+
+    @property
+    def page_sha256(self) -> str:
+        return self.sha256 or hashlib.sha256(self.body).hexdigest()
 
 
 @dataclass
@@ -137,6 +168,19 @@ class FakePyPI:
     lock: threading.Lock = field(default_factory=threading.Lock)
     projects: dict[str, dict[str, list[_File]]] = field(default_factory=dict)
     url: str = ""
+    #: simple-API pages as "json" (PEP 691), "html" (PEP 503 only) or "both" (by the request's
+    #: Accept header)
+    simple_format: str = "json"
+    html_content_type: str = "text/html; charset=utf-8"
+    html_routes: dict[str, bytes] = field(default_factory=dict)
+    #: (user, password) every request must send as basic auth, else 401
+    auth: tuple[str, str] | None = None
+    #: file URLs on the pages carry these credentials (`user:password@`), as some servers echo
+    echo_credentials: tuple[str, str] | None = None
+    #: False: Range headers are ignored (whole files are sent)
+    ranges: bool = True
+    requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # path, headers
+    authorized: Counter[str] = field(default_factory=Counter)  # requests with Authorization
 
     def add_wheel(
         self,
@@ -169,10 +213,13 @@ class FakePyPI:
         )
         return wheel
 
-    def add_sdist(self, name: str, version: str, members: dict[str, str]) -> bytes:
+    def add_sdist(self, name: str, version: str, members: dict[str, str], *,
+                  requires_python: str | None = None, sha256: str | None = None) -> bytes:
+        """An sdist; `sha256` announces another hash than the file's (a tampered file)."""
         sdist = make_sdist(name, version, members)
         self.projects.setdefault(name, {}).setdefault(version, []).append(
-            _File(filename=f"{name}-{version}.tar.gz", body=sdist, packagetype="sdist")
+            _File(filename=f"{name}-{version}.tar.gz", body=sdist, packagetype="sdist",
+                  requires_python=requires_python, sha256=sha256)
         )
         return sdist
 
@@ -188,8 +235,8 @@ class FakePyPI:
                         self.routes[path + ".metadata"] = f.metadata
                     entry: dict[str, Any] = {
                         "filename": f.filename,
-                        "url": f"../../..{path}" if f.relative else self.url + path,
-                        "digests": {"sha256": hashlib.sha256(f.body).hexdigest()},
+                        "url": f"../../..{path}" if f.relative else self._file_url(path),
+                        "digests": {"sha256": f.page_sha256},
                         "packagetype": f.packagetype,
                         "requires_python": f.requires_python,
                         "yanked": f.yanked,
@@ -211,8 +258,8 @@ class FakePyPI:
                 path = f"/files/{name}/{f.filename}"
                 entry: dict[str, Any] = {
                     "filename": f.filename,
-                    "url": f"../..{path}" if f.relative else self.url + path,
-                    "hashes": {"sha256": hashlib.sha256(f.body).hexdigest()},
+                    "url": f"../..{path}" if f.relative else self._file_url(path),
+                    "hashes": {"sha256": f.page_sha256},
                     "requires-python": f.requires_python,
                     "yanked": f.yanked,
                     "size": len(f.body),
@@ -226,6 +273,37 @@ class FakePyPI:
         path = f"/simple/{name}/"
         self.routes[path] = json.dumps(page).encode()
         self.headers[path] = {"Content-Type": "application/vnd.pypi.simple.v1+json"}
+        if self.simple_format != "json":
+            self.html_routes[path] = self._html_page(name, releases)
+
+    def _file_url(self, path: str) -> str:
+        if self.echo_credentials is None:
+            return self.url + path
+        user, password = self.echo_credentials
+        return self.url.replace("://", f"://{user}:{password}@", 1) + path
+
+    def _html_page(self, name: str, releases: dict[str, list[_File]]) -> bytes:
+        """The PEP 503 page: relative links (absolute ones with the credentials when they are
+        echoed), `#sha256=`, `data-requires-python` (escaped), `data-yanked`, and
+        `data-core-metadata` / `data-dist-info-metadata` for announced metadata files."""
+        lines = ["<!DOCTYPE html>", "<html><head>",
+                 '<meta name="pypi:repository-version" content="1.0">',
+                 f"<title>Links for {name}</title></head><body>", f"<h1>Links for {name}</h1>"]
+        for version in releases:
+            for f in releases[version]:
+                path = f"/files/{name}/{f.filename}"
+                href = self._file_url(path) if self.echo_credentials else f"../..{path}"
+                attrs = [f'href="{html.escape(href)}#sha256={f.page_sha256}"']
+                if f.requires_python:
+                    attrs.append(f'data-requires-python="{html.escape(f.requires_python)}"')
+                if f.yanked:
+                    attrs.append('data-yanked=""')
+                if f.announce:
+                    attrs.append(f'data-core-metadata="sha256={f.announce}"')
+                    attrs.append(f'data-dist-info-metadata="sha256={f.announce}"')
+                lines.append(f"<a {' '.join(attrs)}>{f.filename}</a><br/>")
+        lines.append("</body></html>")
+        return "\n".join(lines).encode()
 
     def simple_hits(self) -> int:
         """Requests for simple-API pages so far."""
@@ -235,6 +313,11 @@ class FakePyPI:
         """Requests for `.metadata` files and whole or ranged files, per path (not pages)."""
         return Counter({p: n for p, n in self.hits.items()
                         if not p.startswith(("/simple/", "/pypi/"))})
+
+
+def basic(user: str, password: str) -> str:
+    """The `Authorization` header value of HTTP basic auth."""
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
 @contextmanager
