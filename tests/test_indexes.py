@@ -37,15 +37,16 @@ def pkg_info(name: str, version: str, requires: list[str]) -> dict[str, str]:
 def add_projects(s: FakePyPI, *, metadata_files: bool) -> None:
     """alpha 1.0 needs beta; alpha 2.0 is yanked, alpha 1.5 needs Python 3.99; beta 2.0 is a
     big wheel (read by ranges when there is no metadata file), beta 1.0 an sdist; gamma."""
-    opts = {"serve_metadata": metadata_files, "announce": metadata_files}
-    s.add_wheel("alpha", "1.0", ["beta>=1"], **opts)  # type: ignore[arg-type]
-    s.add_wheel("alpha", "1.5", ["beta>=1"], requires_python=">=3.99", **opts)  # type: ignore[arg-type]
-    s.add_wheel("alpha", "2.0", ["beta>=1"], yanked=True, **opts)  # type: ignore[arg-type]
+    m = metadata_files
+    s.add_wheel("alpha", "1.0", ["beta>=1"], serve_metadata=m, announce=m)
+    s.add_wheel("alpha", "1.5", ["beta>=1"], requires_python=">=3.99", serve_metadata=m,
+                announce=m)
+    s.add_wheel("alpha", "2.0", ["beta>=1"], yanked=True, serve_metadata=m, announce=m)
     s.add_sdist("beta", "1.0", pkg_info("beta", "1.0", ["gamma"]))
     s.add_wheel("beta", "2.0", ['gamma; python_version >= "3"'], padding=1_000_000,
-                **opts)  # type: ignore[arg-type]
-    s.add_wheel("gamma", "1.0", [], **opts)  # type: ignore[arg-type]
-    s.add_wheel("gamma", "1.1", [], **opts)  # type: ignore[arg-type]
+                serve_metadata=m, announce=m)
+    s.add_wheel("gamma", "1.0", [], serve_metadata=m, announce=m)
+    s.add_wheel("gamma", "1.1", [], serve_metadata=m, announce=m)
 
 
 @pytest.fixture
@@ -79,7 +80,7 @@ def resolve(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
 
 
 def pins_of(text: str) -> dict[str, str]:
-    return dict(line.split("==") for line in text.split())  # type: ignore[misc]
+    return dict(line.split("==", 1) for line in text.split())
 
 
 def resolution(tmp_path: Path, requirements: str, *options: str,

@@ -5,8 +5,8 @@ by range requests, sdists; the persistent cache; network failures."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest

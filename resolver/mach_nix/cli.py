@@ -165,10 +165,14 @@ def _open_source(
     credentials = Credentials(netrc_file=netrc_path())
     client = online_client(timeout=args.timeout, retries=args.retries)
     client.authorization = credentials.header
-    common = dict(cache=cache, client=client, offline=args.offline, refresh=args.refresh,
-                  tags={str(t) for t in target.supported_tags()}, credentials=credentials)
-    indexes = [SimpleSource(url, **common) for url in options.search_order()]  # type: ignore[arg-type]
-    links = [FindLinksSource(loc, **common) for loc in options.find_links]
+    tags = {str(t) for t in target.supported_tags()}
+
+    def source(kind: type[SimpleSource], url: str) -> SimpleSource:
+        return kind(url, cache=cache, client=client, offline=args.offline,
+                    refresh=args.refresh, tags=tags, credentials=credentials)
+
+    indexes = [source(SimpleSource, url) for url in options.search_order()]
+    links = [source(FindLinksSource, location) for location in options.find_links]
     if len(indexes) == 1 and not links:
         return indexes[0]
     return MultiSource(indexes, links, strategy=options.strategy)

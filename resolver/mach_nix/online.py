@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import json
 import threading
-from html.parser import HTMLParser
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ThreadPoolExecutor
+from html.parser import HTMLParser
 from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
