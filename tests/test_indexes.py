@@ -87,8 +87,9 @@ def resolution(tmp_path: Path, requirements: str, *options: str,
                capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, object]]:
     req = write(tmp_path / "requirements.txt", requirements)
     out = tmp_path / "resolution.json"
-    code, _, err = resolve(["resolve", "-r", str(req), "--cache-dir", str(tmp_path / "cache"),
-                            *TARGET_ARGS, "-o", str(out), *options], capsys)
+    cache = [] if "--index" in options else ["--cache-dir", str(tmp_path / "cache")]
+    code, _, err = resolve(["resolve", "-r", str(req), *cache, *TARGET_ARGS, "-o", str(out),
+                            *options], capsys)
     assert code == 0, err
     packages: dict[str, dict[str, object]] = json.loads(out.read_text())["packages"]
     return packages
@@ -490,3 +491,38 @@ def test_same_pins_as_uv_on_an_html_index(
     theirs = [line for line in result.stdout.splitlines() if line and not line.startswith("#")]
     assert pins_of(ours) == pins_of("\n".join(theirs))
     assert pins_of(ours) == {"alpha": "1.0", "beta": "1.0", "gamma": "1.1"}
+
+
+# --- `mach-nix index` from a private index -------------------------------------------------
+
+
+def test_crawl_a_private_html_index_into_a_pinned_index(
+    private_index: FakePyPI, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = private_index.url.replace("://", f"://user:{TOKEN}@") + "/simple/"
+    out = tmp_path / "index"
+    code, _, err = resolve(["index", "--out", str(out), "--index-url", url, "-q", "alpha"],
+                           capsys)
+    assert code == 0, err
+    meta = json.loads((out / "index.json").read_text())
+    assert meta["source"] == f"{private_index.url}/simple" and meta["api"] == "simple"
+    # nothing announced: no .metadata asked for; the big wheel read by ranges
+    assert not [p for p in private_index.hits if p.endswith(".metadata")]
+    wheel = "/files/beta/beta-2.0-py3-none-any.whl"
+    assert 0 < private_index.served[wheel] < len(private_index.routes[wheel]) / 4
+    assert_nowhere([out], err)
+    # the pinned index resolves as the index itself does online
+    offline = resolution(tmp_path, "alpha\n", "--index", str(out), capsys=capsys)
+    online = resolution(tmp_path, "alpha\n", "--index-url", url, capsys=capsys)
+    assert versions(offline) == versions(online) == {"alpha": "1.0", "beta": "2.0",
+                                                     "gamma": "1.1"}
+    assert {n: p["file"] for n, p in offline.items()} == {
+        n: {k: v for k, v in p["file"].items() if k != "index"}  # type: ignore[attr-defined]
+        for n, p in online.items()}
+    # a refresh reads the recorded index again; the credentials come from netrc then
+    monkeypatch.setenv("NETRC", str(write(
+        tmp_path / "netrc", f"machine 127.0.0.1 login user password {TOKEN}\n")))
+    code, _, err = resolve(["index", "update", str(out), "-q"], capsys)
+    assert code == 0, err
+    assert json.loads((out / "index.json").read_text())["source"] == meta["source"]

@@ -1,7 +1,10 @@
 """`mach-nix index`: build or refresh a pinned package index (docs/index-format.md) from PyPI.
 
 Sources, per project: the JSON API page `{pypi}/pypi/NAME/json` (every release's files with
-sha256, requires_python, yanked, upload time) and, per release, the core metadata of one
+sha256, requires_python, yanked, upload time), or with `--index-url` (any index, private ones
+too) the simple API page `{index-url}/NAME/` (PEP 691 JSON or PEP 503 HTML, read as the online
+resolver reads it; with `--extra-index-url`, from the first index that has the project), and,
+per release, the core metadata of one
 distribution for Requires-Dist / Requires-Python, read as `mach_nix.metadata` says (PEP 658
 `.metadata` file, else the wheel's METADATA by HTTP range requests, else the sdist's static
 metadata, else unknown: `requires_dist: null`).
@@ -42,6 +45,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.version import InvalidVersion, Version
 
 from . import __version__
+from .auth import Credentials, netrc_path, strip_credentials
 from .errors import (
     IndexFormatError,
     MachNixError,
@@ -64,9 +68,12 @@ from .index import (
 )
 from .metadata import Dist, FileMetadata, read_dist_metadata, release_metadata
 from .names import normalize
+from .online import ACCEPT as SIMPLE_ACCEPT
+from .online import is_pypi, parse_simple_response, releases_of_page
 from .requirements import parse_requirements_file
 
 DEFAULT_PYPI = "https://pypi.org"
+DEFAULT_SIMPLE = "https://pypi.org/simple"
 DEFAULT_MAX_SDIST_MB = 20.0
 EXTRAS_MODES = ("requested", "all")
 
@@ -123,7 +130,8 @@ def file_url(d: Mapping[str, Any], base_url: str, *, warehouse: bool) -> str:
 
 
 def dist_from_json(
-    d: Mapping[str, Any], base_url: str = "", *, warehouse: bool = False
+    d: Mapping[str, Any], base_url: str = "", *, warehouse: bool = False,
+    probe_metadata: bool = True,
 ) -> Dist | None:
     """One entry of the JSON API's file list, or None for kinds the index does not keep
     (eggs, wininst/msi installers, files without a sha256)."""
@@ -145,6 +153,8 @@ def dist_from_json(
     core = d.get("core-metadata", d.get("data-dist-info-metadata"))
     meta_sha = core.get("sha256") if isinstance(core, dict) else None
     size = d.get("size")
+    # a wheel's unannounced .metadata is asked for on PyPI's JSON API only: other indexes
+    # serve what they announce (PEP 658)
     return Dist(
         file=File(
             filename=filename,
@@ -158,6 +168,8 @@ def dist_from_json(
         ),
         size=size if isinstance(size, int) else None,
         metadata_sha256=str(meta_sha) if meta_sha else None,
+        metadata_announced=core is True or isinstance(core, dict),
+        probe_metadata=probe_metadata,
     )
 
 
@@ -167,6 +179,7 @@ def select_releases(
     *,
     base_url: str = "",
     warehouse: bool = False,
+    probe_metadata: bool = True,
 ) -> list[Candidate]:
     """The releases to keep, newest first.
 
@@ -181,7 +194,8 @@ def select_releases(
             v = Version(version)
         except InvalidVersion:
             continue
-        converted = (dist_from_json(f, base_url, warehouse=warehouse) for f in files)
+        converted = (dist_from_json(f, base_url, warehouse=warehouse,
+                                    probe_metadata=probe_metadata) for f in files)
         dists = tuple(d for d in converted if d is not None)
         if dists:
             found.append((v, Candidate(version, dists)))
@@ -286,6 +300,8 @@ class JournalHeader:
     follow_deps: bool
     #: `--refresh`: project files were written from fetched metadata only
     refresh: bool = False
+    #: "simple": `source` is the index URLs (`--index-url`), else PyPI's JSON API
+    api: str = "json"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -296,6 +312,7 @@ class JournalHeader:
             "maxReleases": self.max_releases,
             "extras": self.extras,
             "followDeps": self.follow_deps,
+            **({"api": self.api} if self.api != "json" else {}),
         }
 
     @classmethod
@@ -310,12 +327,13 @@ class JournalHeader:
             extras=str(d["extras"]),
             follow_deps=bool(d["followDeps"]),
             refresh=bool(d.get("refresh", False)),
+            api=str(d.get("api", "json")),
         )
 
     def recorded(self) -> dict[str, Any]:
         """In the shape of index.json's fields, for `options_from_args`."""
         return {"roots": list(self.roots), "maxReleases": self.max_releases,
-                "extras": self.extras, "followDeps": self.follow_deps}
+                "extras": self.extras, "followDeps": self.follow_deps, "api": self.api}
 
 
 class Journal:
@@ -461,6 +479,9 @@ class Journal:
 @dataclass(frozen=True)
 class CrawlOptions:
     pypi_url: str = DEFAULT_PYPI
+    #: simple APIs to crawl instead of `pypi_url`'s JSON API, in the order they are searched
+    #: (without credentials: the HTTP client has them)
+    index_urls: tuple[str, ...] = ()
     max_releases: int | None = None
     jobs: int = 8
     extras: str = "requested"  # "requested" | "all"
@@ -468,6 +489,11 @@ class CrawlOptions:
     max_sdist_bytes: int = int(DEFAULT_MAX_SDIST_MB * 1024 * 1024)
     reuse: bool = True  # take requires_dist from the existing index when the files are unchanged
     prune: bool = True  # delete project files the closure no longer reaches
+
+    @property
+    def source(self) -> str:
+        """Where the crawl reads from, as recorded: the PyPI URL, or the index URLs."""
+        return " ".join(self.index_urls) if self.index_urls else self.pypi_url
 
 
 @dataclass
@@ -550,11 +576,12 @@ class Crawler:
         self._journal = Journal(out)
         self._journal.start(JournalHeader(
             roots=root_texts,
-            source=self.options.pypi_url,
+            source=self.options.source,
             max_releases=self.options.max_releases,
             extras=self.options.extras,
             follow_deps=self.options.follow_deps,
             refresh=not self.options.reuse,
+            api="simple" if self.options.index_urls else "json",
         ))
         try:
             self._pool = ThreadPoolExecutor(max_workers=max(1, self.options.jobs))
@@ -572,7 +599,8 @@ class Crawler:
                 out,
                 {
                     "generator": f"mach-nix {__version__}",
-                    "source": self.options.pypi_url,
+                    "source": self.options.source,
+                    **({"api": "simple"} if self.options.index_urls else {}),
                     "roots": list(root_texts),
                     "maxReleases": self.options.max_releases,
                     "extras": self.options.extras,
@@ -673,13 +701,16 @@ class Crawler:
             self.progress.projects_known -= 1
             parent = self._parent.get(name)
             if parent is None:
+                option = "--index-url" if self.options.index_urls else "--pypi-url"
                 raise UnknownPackageError(
-                    f"{name} is not on {self.options.pypi_url} "
+                    f"{name} is not on {self.options.source} "
                     f"({self._project_url(name)} answers 404). Check the spelling of the "
-                    "requirement, or that --pypi-url points at the right index."
+                    f"requirement, or that {option} points at the right index."
                 )
             self._missing[name] = parent
-            self._warn(f"{name} (required by {parent}) is not on PyPI; left out of the index.")
+            where = "the indexes" if self.options.index_urls else "PyPI"
+            self._warn(f"{name} (required by {parent}) is not on {where}; left out of the "
+                       "index.")
             return
         state = self._states[name]
         page_url, data = page
@@ -687,7 +718,9 @@ class Crawler:
             data.get("releases") or {},
             self.options.max_releases,
             base_url=page_url,
-            warehouse=urlsplit(self.options.pypi_url).hostname == "pypi.org",
+            warehouse=not self.options.index_urls
+            and urlsplit(self.options.pypi_url).hostname == "pypi.org",
+            probe_metadata=not self.options.index_urls or is_pypi(page_url),
         )
         old = self._existing(name) if self.options.reuse else None
         for cand in state.candidates:
@@ -797,10 +830,27 @@ class Crawler:
     # ---- network (worker threads)
 
     def _project_url(self, name: str) -> str:
+        if self.options.index_urls:
+            return f"{self.options.index_urls[-1]}/{name}/"
         return f"{self.options.pypi_url.rstrip('/')}/pypi/{name}/json"
+
+    def _fetch_simple(self, name: str) -> tuple[str, Mapping[str, Any]] | None:
+        """The first index's page of the project, as a JSON API page (`releases` only)."""
+        for index_url in self.options.index_urls:
+            url = f"{index_url}/{name}/"
+            try:
+                resp = self.client.get(url, headers={"Accept": SIMPLE_ACCEPT}, compressed=True)
+            except HTTPNotFound:
+                continue
+            page = parse_simple_response(url, resp.url, resp.headers, resp.body)
+            # the page's URLs are absolute already: no base URL is needed any more
+            return strip_credentials(resp.url), {"releases": releases_of_page(name, page)}
+        return None
 
     def _fetch_project(self, name: str) -> tuple[str, Mapping[str, Any]] | None:
         """(URL after redirects, JSON page), or None when the project does not exist."""
+        if self.options.index_urls:
+            return self._fetch_simple(name)
         url = self._project_url(name)
         try:
             resp = self.client.get(url, headers={"Accept": "application/json"}, compressed=True)
@@ -945,6 +995,17 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
     p.add_argument("--pypi-url", default=None,
                    help=f"PyPI base URL (default {DEFAULT_PYPI}; a refresh keeps the recorded one)")
     p.add_argument(
+        "--index-url", default=None, metavar="URL",
+        help="crawl this simple API (PEP 691 JSON or PEP 503 HTML, e.g. a private index) "
+        "instead of PyPI's JSON API; credentials as https://USER:TOKEN@HOST/... or in "
+        "~/.netrc, never recorded (docs/indexes.md)",
+    )
+    p.add_argument(
+        "--extra-index-url", action="append", default=[], metavar="URL",
+        help="another simple API, searched before --index-url (repeatable): each project "
+        "comes from the first index that has it",
+    )
+    p.add_argument(
         "--max-releases", type=_max_releases, default=None, metavar="N",
         help="keep the newest N final releases per project (plus newer pre-releases and the "
         "yanked ones among them), or `all` (the default; a refresh keeps the recorded value)",
@@ -1032,11 +1093,19 @@ def options_from_args(
     """Command-line options; on a refresh (no requirements given) the recorded ones fill in
     what the command line leaves out."""
     rec = recorded or {}
+    index_urls: tuple[str, ...] = ()
+    if args.index_url or args.extra_index_url:
+        index_urls = tuple(strip_credentials(u).rstrip("/") for u in (
+            *args.extra_index_url, args.index_url or DEFAULT_SIMPLE))
+    elif rec.get("api") == "simple" and not args.pypi_url:
+        index_urls = tuple(str(rec.get("source") or "").split())
     max_releases = args.max_releases if args.max_releases is not None else rec.get("maxReleases")
     extras = args.extras or rec.get("extras") or "requested"
     follow = args.follow_deps if args.follow_deps is not None else rec.get("followDeps", True)
     return CrawlOptions(
-        pypi_url=(args.pypi_url or rec.get("source") or DEFAULT_PYPI).rstrip("/"),
+        pypi_url=(args.pypi_url or (None if rec.get("api") == "simple" else rec.get("source"))
+                  or DEFAULT_PYPI).rstrip("/"),
+        index_urls=index_urls,
         max_releases=max_releases or None,
         jobs=args.jobs,
         extras=extras if extras in EXTRAS_MODES else "requested",
@@ -1062,9 +1131,21 @@ def run(args: argparse.Namespace) -> int:
         refresh = update or not (args.names or args.requirement_files)
         roots = _roots(args, recorded) if not update else _roots_of(recorded)
         options = options_from_args(args, recorded if refresh else None)
-        crawler = Crawler(
-            HttpClient(timeout=args.timeout, retries=max(0, args.retries)), options, reporter
-        )
+        if args.pypi_url and options.index_urls:
+            raise RequirementsError(
+                "--pypi-url names PyPI's JSON API, --index-url and --extra-index-url simple "
+                "APIs: give one or the other."
+            )
+        # credentials from the URLs given (never recorded: options hold the URLs without
+        # them) and from the netrc file
+        credentials = Credentials(netrc_file=netrc_path())
+        for url in (args.index_url, *args.extra_index_url, args.pypi_url):
+            if url:
+                credentials.add_url(url)
+        client = HttpClient(timeout=args.timeout, retries=max(0, args.retries),
+                            url_option="--index-url" if options.index_urls else "--pypi-url",
+                            authorization=credentials.header)
+        crawler = Crawler(client, options, reporter)
 
         def on_retry(url: str, reason: str, delay: float) -> None:
             crawler.progress.retries += 1

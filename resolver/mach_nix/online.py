@@ -557,39 +557,10 @@ class SimpleSource:
         else:
             page = CachedPage.from_response(
                 strip_credentials(resp.url),
-                _without_credentials(self._parse(url, resp.url, resp.headers, resp.body)),
+                parse_simple_response(url, resp.url, resp.headers, resp.body),
                 resp.headers, now)
         self.cache.store_page(self.index_url, name, page)
         return page
-
-    @staticmethod
-    def _parse(
-        url: str, final_url: str, headers: Mapping[str, str], body: bytes
-    ) -> dict[str, Any]:
-        content_type, _, params = headers.get("content-type", "").partition(";")
-        content_type = content_type.strip().lower()
-        if content_type in (SIMPLE_HTML, "text/html"):
-            charset = None
-            for param in params.split(";"):
-                key, _, value = param.partition("=")
-                if key.strip().lower() == "charset":
-                    charset = value.strip().strip('"')
-            return parse_html_page(body, strip_credentials(final_url), charset)
-        if content_type not in (SIMPLE_JSON, "application/json"):
-            raise NetworkError(
-                f"{url} answered with {content_type or 'no content type'}, not a simple API "
-                f"page (PEP 691 JSON, {SIMPLE_JSON}, or PEP 503 HTML). Check that the URL is "
-                "the index's simple API (it usually ends in /simple/)."
-            )
-        try:
-            data = json.loads(body)
-        except ValueError as e:
-            raise NetworkError(f"{url} answered with JSON that cannot be read ({e}); try "
-                               "again later, or check --index-url.") from None
-        if not isinstance(data, dict) or not isinstance(data.get("files"), list):
-            raise NetworkError(f"{url} answered with JSON that is not a PEP 691 project page; "
-                               "check --index-url.")
-        return data
 
     # --- metadata ---------------------------------------------------------------------------
 
@@ -618,3 +589,70 @@ class SimpleSource:
             raise
         self.cache.store_metadata(sha, md)
         return md
+
+
+def parse_simple_response(
+    url: str, final_url: str, headers: Mapping[str, str], body: bytes
+) -> dict[str, Any]:
+    """A project page of a simple API, JSON or HTML by its content type, in the PEP 691 JSON
+    form, without credentials in its file URLs. `url` is for messages; relative links are
+    relative to `final_url` (after redirects)."""
+    content_type, _, params = headers.get("content-type", "").partition(";")
+    content_type = content_type.strip().lower()
+    if content_type in (SIMPLE_HTML, "text/html"):
+        charset = None
+        for param in params.split(";"):
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "charset":
+                charset = value.strip().strip('"')
+        return parse_html_page(body, strip_credentials(final_url), charset)
+    if content_type not in (SIMPLE_JSON, "application/json"):
+        raise NetworkError(
+            f"{url} answered with {content_type or 'no content type'}, not a simple API "
+            f"page (PEP 691 JSON, {SIMPLE_JSON}, or PEP 503 HTML). Check that the URL is "
+            "the index's simple API (it usually ends in /simple/)."
+        )
+    try:
+        data = json.loads(body)
+    except ValueError as e:
+        raise NetworkError(f"{url} answered with JSON that cannot be read ({e}); try "
+                           "again later, or check --index-url.") from None
+    if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+        raise NetworkError(f"{url} answered with JSON that is not a PEP 691 project page; "
+                           "check --index-url.")
+    return _without_credentials(data)
+
+
+def releases_of_page(name: str, page: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """A simple-API page's wheels and sdists by release, each as an entry of the JSON API's
+    `releases` (`/pypi/NAME/json`): what the index crawler reads. Versions that differ only
+    in spelling ("1.0", "1.0.0") are one release, spelled as first met."""
+    name = normalize(name)
+    names: dict[str, str] = {}
+    spelled: dict[Version, str] = {}
+    releases: dict[str, list[dict[str, Any]]] = {}
+    for entry in page.get("files") or ():
+        if type(entry) is not dict:
+            continue
+        classified = _classify(name, entry, names)
+        if classified is None:
+            continue
+        version_text, f = classified
+        try:
+            version_text = spelled.setdefault(Version(version_text), version_text)
+        except InvalidVersion:
+            continue
+        core = entry.get("core-metadata", entry.get("dist-info-metadata",
+                                                    entry.get("data-dist-info-metadata")))
+        releases.setdefault(version_text, []).append({
+            "filename": f.filename,
+            "url": entry["url"],
+            "digests": {"sha256": f.sha256},
+            "packagetype": "bdist_wheel" if f.kind == "wheel" else "sdist",
+            "requires_python": entry.get("requires-python") or None,
+            "yanked": _yanked(entry.get("yanked")),
+            "size": entry.get("size"),
+            "upload_time_iso_8601": entry.get("upload-time"),
+            "core-metadata": core if core is True or type(core) is dict else False,
+        })
+    return releases
