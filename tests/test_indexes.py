@@ -241,6 +241,22 @@ def test_first_index_is_safe_from_dependency_confusion(
     assert public.hits["/simple/corp/"] == 0
 
 
+def test_a_second_run_asks_no_index_again(
+    two_indexes: tuple[FakePyPI, FakePyPI], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    private, public = two_indexes
+    options = ("--index-url", f"{public.url}/simple", "--extra-index-url",
+               f"{private.url}/simple")
+    first = resolution(tmp_path, "corp\ngamma\n", *options, capsys=capsys)
+    assert private.hits["/simple/gamma/"] == 1  # 404: gamma is on the public index only
+    private.hits.clear()
+    public.hits.clear()
+    # the 404 is remembered: neither a second run nor an offline one asks again
+    assert resolution(tmp_path, "corp\ngamma\n", *options, capsys=capsys) == first
+    assert resolution(tmp_path, "corp\ngamma\n", *options, "--offline", capsys=capsys) == first
+    assert not private.hits and not public.hits
+
+
 def test_unsafe_best_match_takes_the_highest_version(
     two_indexes: tuple[FakePyPI, FakePyPI], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

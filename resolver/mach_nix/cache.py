@@ -14,6 +14,9 @@ kept forever. Pages follow HTTP caching: fresh for `Cache-Control: max-age` (les
 until `Expires`; a page with no caching headers is taken as fresh for `DEFAULT_LIFETIME`, the
 max-age PyPI itself sends; `no-cache` and `no-store` make it stale at once (it is still kept,
 for `--offline`). A stale page is revalidated with `If-None-Match` / `If-Modified-Since`.
+A project the index does not have (404) is remembered as such for `DEFAULT_LIFETIME`
+(`CachedPage.absent`): with several indexes, most projects are missing from all but one, and a
+second run must ask none of them again (nor fail `--offline`).
 
 Every write is atomic (`index.atomic_write`): after an interruption or a network failure an
 entry is the old one, the new one, or absent, never half written. An entry that cannot be read
@@ -44,6 +47,9 @@ DEFAULT_LIFETIME = 600.0
 
 #: A file's cached metadata: what it says, or why it cannot tell (a permanent answer).
 CachedMetadata = Union[FileMetadata, str]
+
+#: The key of the page that stands for "the index answered 404 for this project".
+ABSENT = "mach-nix:absent"
 
 
 def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -129,6 +135,15 @@ class CachedPage:
     def fresh(self, now: float) -> bool:
         return 0.0 <= now - self.fetched < self.lifetime
 
+    @classmethod
+    def not_found(cls, url: str, now: float) -> CachedPage:
+        """The index does not have the project (it answered 404)."""
+        return cls(url=url, page={ABSENT: True}, fetched=now, lifetime=DEFAULT_LIFETIME)
+
+    @property
+    def absent(self) -> bool:
+        return self.page.get(ABSENT) is True
+
     def validators(self) -> dict[str, str]:
         """Headers that make a request conditional on the page having changed."""
         headers = {}
@@ -195,7 +210,11 @@ class Cache:
     def page_names(self, index_url: str) -> list[str]:
         """The projects with a cached page for this index (for "did you mean")."""
         base = self.root / "simple-v1" / index_key(index_url)
-        return sorted(p.stem for p in base.glob("*/*.json")) if base.is_dir() else []
+        if not base.is_dir():
+            return []
+        # read on failures only (suggestions): the names a 404 was remembered for are not names
+        return sorted(p.stem for p in base.glob("*/*.json")
+                      if (page := self.load_page(index_url, p.stem)) is not None and not page.absent)
 
     def load_metadata(self, sha256: str) -> CachedMetadata | None:
         d = self._read(self._metadata_path(sha256))

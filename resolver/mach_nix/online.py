@@ -539,7 +539,7 @@ class SimpleSource:
         cached = None if (self.refresh and not self.offline) else self.cache.load_page(
             self.index_url, name)
         if cached is not None and (self.offline or cached.fresh(self.clock())):
-            return cached
+            return None if cached.absent else cached
         if self.offline:
             raise OfflineError(
                 f"--offline: the cache ({self.cache.root}) has no page of {name} from "
@@ -550,9 +550,10 @@ class SimpleSource:
         try:
             resp = self.client.get(url, headers=headers, compressed=True)
         except HTTPNotFound:
+            self.cache.store_page(self.index_url, name, CachedPage.not_found(url, self.clock()))
             return None
         now = self.clock()
-        if resp.status == 304 and cached is not None:
+        if resp.status == 304 and cached is not None and not cached.absent:
             page = cached.revalidated(resp.headers, now)
         else:
             page = CachedPage.from_response(
