@@ -29,6 +29,16 @@ TARGET_ARGS = ["--python", PYTHON, "--platform", "x86_64-linux", "--glibc", "2.3
 TOKEN = "s3cr3t-t0ken-4711"
 
 
+@pytest.fixture(autouse=True)
+def no_pip_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The caller's pip settings (PIP_FIND_LINKS, PIP_INDEX_URL, ...) and netrc stay out: the
+    command line reads them as pip does."""
+    for key in list(os.environ):
+        if key.startswith("PIP_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+
+
 def pkg_info(name: str, version: str, requires: list[str]) -> dict[str, str]:
     """An sdist's static PKG-INFO (Metadata 2.2, nothing dynamic): usable without a build."""
     return {"PKG-INFO": metadata_text(name, version, requires, metadata_version="2.2")}
@@ -306,6 +316,50 @@ def test_find_links_are_added_to_an_index(
     assert versions(packages) == {"alpha": "1.0", "beta": "2.0", "gamma": "3.0"}
 
 
+def test_find_links_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with serve() as s:
+        s.add_wheel("local", "1.0", [])
+        s.add_wheel("local", "2.0", [])
+        s.publish()
+        sha = hashlib.sha256(s.routes["/files/local/local-1.0-py3-none-any.whl"]).hexdigest()
+        s.routes["/links.html"] = (
+            f'<a href="files/local/local-1.0-py3-none-any.whl#sha256={sha}">one</a>\n'
+            '<a href="files/local/local-2.0-py3-none-any.whl">no hash: left out</a>\n').encode()
+        s.headers["/links.html"] = {"Content-Type": "text/html"}
+        req = write(tmp_path / "requirements.txt", "local\n")
+        code, out, err = resolve(["resolve", "-r", str(req), "--no-index", "--find-links",
+                                  f"{s.url}/links.html", "--cache-dir", str(tmp_path / "c"),
+                                  "--format", "pins", *TARGET_ARGS], capsys)
+    assert code == 0, err
+    assert pins_of(out) == {"local": "1.0"}
+    assert "local-2.0-py3-none-any.whl is left out: its link has no #sha256=" in err
+
+
+def test_find_links_directory_that_is_not_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    req = write(tmp_path / "requirements.txt", "local\n")
+    code, out, err = resolve(["resolve", "-r", str(req), "--no-index", "--find-links",
+                              str(tmp_path / "nowhere"), *TARGET_ARGS], capsys)
+    assert code == 1 and out == ""
+    assert f"--find-links {tmp_path / 'nowhere'}: there is no such directory" in err
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_project_on_no_index(
+    two_indexes: tuple[FakePyPI, FakePyPI], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    private, public = two_indexes
+    req = write(tmp_path / "requirements.txt", "nosuch\n")
+    code, _, err = resolve(["resolve", "-r", str(req), "--cache-dir", str(tmp_path / "c"),
+                            "--index-url", f"{public.url}/simple", "--extra-index-url",
+                            f"{private.url}/simple", *TARGET_ARGS], capsys)
+    assert code == 1 and "Traceback" not in err
+    assert f"each of the indexes ({private.url}/simple, {public.url}/simple) has no project " \
+        "named nosuch" in err
+    assert f"{private.url}/simple/nosuch/, {public.url}/simple/nosuch/ answer 404" in err
+
+
 def test_pip_index_url_environment(
     html_index: FakePyPI, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -542,3 +596,17 @@ def test_crawl_a_private_html_index_into_a_pinned_index(
     code, _, err = resolve(["index", "update", str(out), "-q"], capsys)
     assert code == 0, err
     assert json.loads((out / "index.json").read_text())["source"] == meta["source"]
+
+
+def test_an_unreadable_netrc_is_a_warning(
+    html_index: FakePyPI, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NETRC", str(write(tmp_path / "netrc", f"machine\nsecret {TOKEN}\n")))
+    req = write(tmp_path / "requirements.txt", "gamma\n")
+    code, out, err = resolve(["resolve", "-r", str(req), "--index-url", f"{html_index.url}/simple",
+                              "--cache-dir", str(tmp_path / "c"), "--format", "pins",
+                              *TARGET_ARGS], capsys)
+    assert code == 0 and pins_of(out) == {"gamma": "1.1"}
+    assert f"warning: the netrc file {tmp_path / 'netrc'}, line" in err
+    assert TOKEN not in err

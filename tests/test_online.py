@@ -5,6 +5,7 @@ by range requests, sdists; the persistent cache; network failures."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +27,16 @@ from pypiserver import FakePyPI, metadata_text, serve
 TARGET = Target("x86_64-linux", "cpython", "3.11.2", Libc("glibc", "2.36"))
 TARGET_ARGS = ["--python", "3.11.2", "--platform", "x86_64-linux", "--glibc", "2.36"]
 TAGS = frozenset(str(t) for t in TARGET.supported_tags())
+
+
+@pytest.fixture(autouse=True)
+def no_pip_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The caller's pip settings (PIP_FIND_LINKS, PIP_INDEX_URL, ...) and netrc stay out: the
+    command line reads them as pip does."""
+    for key in list(os.environ):
+        if key.startswith("PIP_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
 
 
 @pytest.fixture

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
-from .errors import MachNixError
-
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -70,6 +68,8 @@ class Credentials:
 
     netrc_file: Path | None = None
     _by_host: dict[tuple[str, int | None], tuple[str, str]] = field(default_factory=dict)
+    #: problems that did not stop anything (an unreadable netrc file), for the user to see
+    warnings: list[str] = field(default_factory=list)
     _netrc: netrc.netrc | None = field(default=None, repr=False)
     _netrc_read: bool = field(default=False, repr=False)
 
@@ -88,13 +88,14 @@ class Credentials:
                 try:
                     self._netrc = netrc.netrc(str(path))
                 except (netrc.NetrcParseError, OSError) as e:
-                    # the parser's message may quote a password: only say where
-                    where = f", line {e.lineno}" if isinstance(e, netrc.NetrcParseError) else ""
-                    raise MachNixError(
-                        f"the netrc file {path}{where} cannot be read. Fix the file (lines "
-                        "look like `machine HOST login USER password TOKEN`), or point $NETRC "
-                        "at another one."
-                    ) from None
+                    # Not an error: most indexes need no credentials (pip and curl carry on
+                    # too). The parser's message may quote a password: only say where.
+                    where = f", line {e.lineno}," if isinstance(e, netrc.NetrcParseError) else ""
+                    self.warnings.append(
+                        f"the netrc file {path}{where} cannot be read, so no credentials were "
+                        "taken from it. Fix the file (lines look like `machine HOST login USER "
+                        "password TOKEN`), or point $NETRC at another one."
+                    )
         if self._netrc is None:
             return None
         found = self._netrc.authenticators(host)

@@ -189,7 +189,9 @@ def _resolve_with(
             return resolve_requirements(requirements, index=source, target=target,
                                         providers=providers, pre=args.pre)
         finally:
-            for warning in getattr(source, "warnings", ()):
+            credentials = getattr(source, "credentials", None)
+            for warning in [*getattr(source, "warnings", ()),
+                            *getattr(credentials, "warnings", ())]:
                 print(f"mach-nix: warning: {warning}", file=sys.stderr)
 
 

@@ -1151,7 +1151,11 @@ def run(args: argparse.Namespace) -> int:
             crawler.progress.retries += 1
 
         crawler.client.on_retry = on_retry
-        result = crawler.crawl(out, roots)
+        try:
+            result = crawler.crawl(out, roots)
+        finally:
+            for warning in credentials.warnings:
+                reporter.warning(warning)
     except NetworkError as e:
         reporter.finish(f"mach-nix index: {e}{_continue_hint(args)}")
         return 1

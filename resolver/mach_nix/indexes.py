@@ -33,7 +33,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from .auth import redact, strip_credentials
+from .auth import Credentials, redact, strip_credentials
 from .cache import CachedPage
 from .errors import MachNixError, OfflineError
 from .http import HTTPNotFound
@@ -182,13 +182,19 @@ class MultiSource:
         self.strategy = strategy
         self.label = ", ".join(s.label for s in [*self.indexes, *self.find_links])
         if len(self.indexes) + len(self.find_links) > 1:
-            self.label = f"the indexes ({self.label})"
+            self.label = f"each of the indexes ({self.label})"  # "... has no project named x"
         self._jobs = max(1, jobs)
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._lookups: dict[str, Future[Project | None]] = {}
         #: (name, version) -> each source that has the release, with its own Release
         self._origins: dict[tuple[str, str], list[tuple[SimpleSource, Release]]] = {}
+
+    @property
+    def credentials(self) -> Credentials | None:
+        """The credentials the sources share (the command line gives them one)."""
+        sources = [*self.indexes, *self.find_links]
+        return sources[0].credentials if sources else None
 
     @property
     def warnings(self) -> list[str]:
