@@ -356,13 +356,13 @@ def _wheel_metadata(
     client: HttpClient, project: str, dist: Dist, problems: list[str]
 ) -> CoreMetadata:
     url = dist.file.url
-    try:
-        if not (dist.metadata_announced or dist.metadata_sha256 or dist.probe_metadata):
-            raise HTTPNotFound(url + ".metadata")  # not announced: not asked for
-        body = client.get(url + ".metadata").body
-    except HTTPNotFound:
-        pass
-    else:
+    body: bytes | None = None
+    if dist.metadata_announced or dist.metadata_sha256 or dist.probe_metadata:
+        try:
+            body = client.get(url + ".metadata").body
+        except HTTPNotFound:
+            pass
+    if body is not None:
         if dist.metadata_sha256 is None or (
             hashlib.sha256(body).hexdigest() == dist.metadata_sha256
         ):

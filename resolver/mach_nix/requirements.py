@@ -3,7 +3,7 @@
 Lines are read the way pip reads them (continuations, comments, `-r`/`-c` includes, `--pre`,
 the index options `-i`/`--index-url`, `--extra-index-url`, `-f`/`--find-links`, `--no-index`),
 and each requirement is parsed by `packaging.requirements.Requirement`. Everything pip accepts
-that mach-nix cannot honour yet (other indexes, URLs, editables, hashes, ...) is refused with a
+that mach-nix cannot honour yet (URLs, editables, hashes, ...) is refused with a
 `RequirementsError` naming the file, the line and what to do instead: a silently ignored line
 would give an environment other than the one the user wrote down.
 """
