@@ -91,31 +91,29 @@ def _requirement_set(args: argparse.Namespace) -> RequirementSet:
 
     requirements = RequirementSet()
     for path in args.requirement:
-        more = parse_requirement_set_file(Path(path))
-        requirements = RequirementSet(
-            requirements.requirements + more.requirements,
-            requirements.constraints + more.constraints,
-            requirements.pre or more.pre,
-            index_url=more.index_url or requirements.index_url,
-            extra_index_urls=requirements.extra_index_urls + more.extra_index_urls,
-            find_links=requirements.find_links + more.find_links,
-            no_index=requirements.no_index or more.no_index,
-        )
+        requirements = _merged(requirements, parse_requirement_set_file(Path(path)))
     for path in getattr(args, "constraint", ()):
         # read as the `-c FILE` line of a requirements file would be, so that it is checked as
         # constraints are (no extras, ...)
         more = parse_requirement_set(f"-c {shlex.quote(path)}\n", source="--constraint",
                                      base_dir=Path("."))
-        requirements = RequirementSet(
-            requirements.requirements,
-            requirements.constraints + more.constraints,
-            requirements.pre or more.pre,
-            index_url=more.index_url or requirements.index_url,
-            extra_index_urls=requirements.extra_index_urls + more.extra_index_urls,
-            find_links=requirements.find_links + more.find_links,
-            no_index=requirements.no_index or more.no_index,
-        )
+        requirements = _merged(requirements, more)
     return requirements
+
+
+def _merged(a: RequirementSet, b: RequirementSet) -> RequirementSet:
+    """Two requirements files as one, as if the second were included at the end of the first."""
+    from .requirements import RequirementSet
+
+    return RequirementSet(
+        a.requirements + b.requirements,
+        a.constraints + b.constraints,
+        a.pre or b.pre,
+        index_url=b.index_url or a.index_url,
+        extra_index_urls=tuple(dict.fromkeys(a.extra_index_urls + b.extra_index_urls)),
+        find_links=tuple(dict.fromkeys(a.find_links + b.find_links)),
+        no_index=a.no_index or b.no_index,
+    )
 
 
 def _open_source(
