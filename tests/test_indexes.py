@@ -621,3 +621,19 @@ def test_an_unreadable_netrc_is_a_warning(
     assert code == 0 and pins_of(out) == {"gamma": "1.1"}
     assert f"warning: the netrc file {tmp_path / 'netrc'}, line" in err
     assert TOKEN not in err
+
+
+def test_crawl_several_indexes_first_index(
+    two_indexes: tuple[FakePyPI, FakePyPI], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    private, public = two_indexes
+    out = tmp_path / "index"
+    code, _, err = resolve(["index", "--out", str(out), "--index-url", f"{public.url}/simple",
+                            "--extra-index-url", f"{private.url}/simple", "-q", "corp"], capsys)
+    assert code == 0, err
+    corp = json.loads((out / "projects" / "co" / "corp.json").read_text())
+    assert list(corp["releases"]) == ["1.0"]  # the public 9.0 is not taken
+    assert public.hits["/simple/corp/"] == 0
+    assert (out / "projects" / "ga" / "gamma.json").is_file()  # from the public index
+    assert json.loads((out / "index.json").read_text())["source"] == (
+        f"{private.url}/simple {public.url}/simple")
