@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from mach_nix import indexes
 from mach_nix.auth import Credentials, redact, split_credentials
 from mach_nix.cli import main
 from mach_nix.online import ACCEPT, parse_html_page
@@ -283,9 +284,19 @@ def test_unsafe_best_match_takes_the_highest_version(
     assert versions(pinned) == {"corp": "1.0", "gamma": "1.0"}
 
 
-def test_find_links_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_find_links_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                              monkeypatch: pytest.MonkeyPatch) -> None:
     wheels = tmp_path / "wheels"
     wheels.mkdir()
+    (wheels / "big-1.0-py3-none-any.whl").write_bytes(b"not read: big is not asked for")
+    hashed: list[str] = []
+    real = indexes._sha256_of
+
+    def sha256_of(path: Path) -> str:
+        hashed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(indexes, "_sha256_of", sha256_of)
     for name, version, requires in (("local", "1.0", ["dep"]), ("local", "2.0", ["dep>=2"]),
                                     ("dep", "2.0", [])):
         (wheels / f"{name}-{version}-py3-none-any.whl").write_bytes(
@@ -299,6 +310,7 @@ def test_find_links_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert file["url"] == (wheels / "local-2.0-py3-none-any.whl").as_uri()
     assert file["sha256"] == hashlib.sha256(
         (wheels / "local-2.0-py3-none-any.whl").read_bytes()).hexdigest()
+    assert "big-1.0-py3-none-any.whl" not in hashed
     # the same from a requirements file, relative to it
     more = resolution(tmp_path, "--no-index\n-f wheels\nlocal<2\n", capsys=capsys)
     assert versions(more) == {"local": "1.0", "dep": "2.0"}

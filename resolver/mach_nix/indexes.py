@@ -90,7 +90,8 @@ def _sha256_of(path: Path) -> str:
 class FindLinksSource(SimpleSource):
     """`--find-links`: a local directory of distribution files, or an HTML page of links to
     them, read once. Files without a sha256 (a link without `#sha256=`) are left out with a
-    warning: every file of a resolution is pinned by its hash."""
+    warning: every file of a resolution is pinned by its hash. A directory's files are hashed
+    when their project is asked for (a directory may hold big wheels of other projects)."""
 
     def __init__(self, location: str, **kwargs: Any) -> None:
         kwargs.setdefault("probe_metadata", False)
@@ -114,7 +115,7 @@ class FindLinksSource(SimpleSource):
                     name = _project_of(str(entry["filename"]))
                     if name is None:
                         continue
-                    if not (entry.get("hashes") or {}).get("sha256"):
+                    if self.location_path is None and not (entry.get("hashes") or {}).get("sha256"):
                         self.warnings.append(
                             f"{self.label}: {entry['filename']} is left out: its link has no "
                             "#sha256= fragment, and every file is pinned by its hash")
@@ -130,8 +131,7 @@ class FindLinksSource(SimpleSource):
                 f"--find-links {self.location_path}: there is no such directory. Give a "
                 "directory of wheels and sdists, or the URL of a page of links to them."
             )
-        return [{"filename": p.name, "url": p.as_uri(), "hashes": {"sha256": _sha256_of(p)},
-                 "size": p.stat().st_size}
+        return [{"filename": p.name, "url": p.as_uri(), "hashes": {}, "size": p.stat().st_size}
                 for p in sorted(self.location_path.iterdir())
                 if p.is_file() and _project_of(p.name) is not None]
 
@@ -152,6 +152,12 @@ class FindLinksSource(SimpleSource):
         entries = self._list().get(name)
         if entries is None:
             return None
+        if self.location_path is not None:
+            with self._listing_lock:
+                for entry in entries:
+                    if not entry["hashes"]:
+                        entry["hashes"] = {"sha256": _sha256_of(self.location_path
+                                                                / entry["filename"])}
         return CachedPage(url=self.page_url, page={"files": entries},
                           fetched=self.clock(), lifetime=0.0)
 
