@@ -649,3 +649,18 @@ def test_crawl_several_indexes_first_index(
     assert (out / "projects" / "ga" / "gamma.json").is_file()  # from the public index
     assert json.loads((out / "index.json").read_text())["source"] == (
         f"{private.url}/simple {public.url}/simple")
+
+
+def test_pip_find_links_environment_is_not_read(
+    html_index: FakePyPI, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    (wheels / "gamma-9.0-py3-none-any.whl").write_bytes(
+        make_wheel("gamma", "9.0", metadata_text("gamma", "9.0")))
+    monkeypatch.setenv("PIP_FIND_LINKS", str(wheels))
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    packages = resolution(tmp_path, "gamma\n", "--index-url", f"{html_index.url}/simple",
+                          capsys=capsys)
+    assert versions(packages) == {"gamma": "1.1"}

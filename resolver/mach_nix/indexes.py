@@ -347,22 +347,23 @@ def index_options(
     file_no_index: bool = False,
     environ: Mapping[str, str] | None = None,
 ) -> IndexOptions:
-    """The options from the command line, the environment (PIP_INDEX_URL,
-    PIP_EXTRA_INDEX_URL, PIP_FIND_LINKS, PIP_NO_INDEX: whitespace-separated lists, as pip reads
-    them) and the requirements files. The main index: the command line's, else the
-    environment's, else the requirements file's, else PyPI. Extra indexes and find-links
-    locations: all of them, the command line's first."""
+    """The options from the command line, the environment (PIP_INDEX_URL and
+    PIP_EXTRA_INDEX_URL, a whitespace-separated list, as pip reads them) and the requirements
+    files. The main index: the command line's, else the environment's, else the requirements
+    file's, else PyPI. Extra indexes and find-links locations: all of them, the command line's
+    first.
+
+    PIP_FIND_LINKS and PIP_NO_INDEX are not read: a wheel directory set up for pip on one
+    machine would end up, as file:// URLs, in locks meant for every machine."""
     env = os.environ if environ is None else environ
     env_extra = tuple(env.get("PIP_EXTRA_INDEX_URL", "").split())
-    env_links = tuple(env.get("PIP_FIND_LINKS", "").split())
-    env_no_index = env.get("PIP_NO_INDEX", "").strip().lower() in ("1", "true", "yes", "on")
     extras = [*cli_extra_index_urls, *env_extra, *file_extra_index_urls]
     return IndexOptions(
         index_url=(cli_index_url or env.get("PIP_INDEX_URL", "").strip() or file_index_url
                    or DEFAULT_INDEX_URL),
         extra_index_urls=tuple(dict.fromkeys(extras)),
-        find_links=tuple(dict.fromkeys([*cli_find_links, *env_links, *file_find_links])),
-        no_index=cli_no_index or env_no_index or file_no_index,
+        find_links=tuple(dict.fromkeys([*cli_find_links, *file_find_links])),
+        no_index=cli_no_index or file_no_index,
         strategy=strategy,
     )
 
