@@ -72,6 +72,9 @@ class _Handler(BaseHTTPRequestHandler):
         if failing:
             self._send(503, b"busy")
             return
+        if path in fake.redirects:
+            self._send(302, b"", "", {"Location": fake.redirects[path]})
+            return
         body = fake.routes.get(path)
         if body is None:
             self._send(404, b"not found")
@@ -179,6 +182,7 @@ class FakePyPI:
     echo_credentials: tuple[str, str] | None = None
     #: False: Range headers are ignored (whole files are sent)
     ranges: bool = True
+    redirects: dict[str, str] = field(default_factory=dict)  # path -> Location of a 302
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # path, headers
     authorized: Counter[str] = field(default_factory=Counter)  # requests with Authorization
 

@@ -531,6 +531,21 @@ def test_credentials_go_to_their_host_only(
     assert sum(private.authorized.values()) >= 2 and not public.authorized
 
 
+def test_credentials_are_not_sent_after_a_redirect_to_another_host(
+    private_index: FakePyPI, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with serve() as files:  # the file host the index redirects to, as many indexes do
+        files.add_wheel("gamma", "1.1", [])
+        files.publish()
+        wheel = "/files/gamma/gamma-1.1-py3-none-any.whl"
+        private_index.redirects[wheel] = files.url + wheel
+        url = private_index.url.replace("://", f"://user:{TOKEN}@") + "/simple"
+        packages = resolution(tmp_path, "gamma==1.1\n", "--index-url", url, capsys=capsys)
+    assert versions(packages) == {"gamma": "1.1"}
+    assert files.ok[wheel] >= 1 and not files.authorized  # read there, without credentials
+    assert private_index.authorized[wheel] >= 1
+
+
 def test_credentials_helpers(tmp_path: Path) -> None:
     assert split_credentials("https://u:p%40ss@h.example:8443/simple") == (
         "https://h.example:8443/simple", ("u", "p@ss"))
