@@ -557,6 +557,14 @@ def test_credentials_helpers(tmp_path: Path) -> None:
     assert creds.header("https://h.example:444/x") is None  # another port: another server
     assert creds.header("https://other.example/x") == "Basic " + base64.b64encode(b"a:b").decode()
     assert creds.header("https://third.example/x") is None
+    # two indexes on one host, each with its own token (GitLab: one index per project)
+    creds.add_url("https://a:one@git.example/api/projects/1/pypi/simple")
+    creds.add_url("https://a:two@git.example/api/projects/2/pypi/simple")
+    one, two = (f"Basic {base64.b64encode(t).decode()}" for t in (b"a:one", b"a:two"))
+    assert creds.header("https://git.example/api/projects/2/pypi/simple/x/") == two
+    assert creds.header("https://git.example/api/projects/2/pypi/files/x.whl") == two
+    assert creds.header("https://git.example/api/projects/1/pypi/files/x.whl") == one
+    assert creds.header("https://git.example/elsewhere/x.whl") == one  # the first given
 
 
 # --- the same answer as uv ------------------------------------------------------------------

@@ -64,12 +64,15 @@ def netrc_path(environ: Mapping[str, str] | None = None) -> Path:
 
 @dataclass
 class Credentials:
-    """Who to authenticate as, per host. URL credentials win over the netrc file's."""
+    """Who to authenticate as, per host. URL credentials win over the netrc file's; of several
+    index URLs on one host (GitLab has an index per project, its files beside it), the one
+    whose path shares the most leading segments with the request's (the first one on a tie)."""
 
     netrc_file: Path | None = None
-    _by_host: dict[tuple[str, int | None], tuple[str, str]] = field(default_factory=dict)
     #: problems that did not stop anything (an unreadable netrc file), for the user to see
     warnings: list[str] = field(default_factory=list)
+    _by_host: dict[tuple[str, int | None], list[tuple[str, tuple[str, str]]]] = field(
+        default_factory=dict)
     _netrc: netrc.netrc | None = field(default=None, repr=False)
     _netrc_read: bool = field(default=False, repr=False)
 
@@ -77,7 +80,8 @@ class Credentials:
         """Remember the URL's credentials for its host; the URL without them."""
         clean, creds = split_credentials(url)
         if creds is not None:
-            self._by_host[_host_key(urlsplit(clean))] = creds
+            parts = urlsplit(clean)
+            self._by_host.setdefault(_host_key(parts), []).append((parts.path, creds))
         return clean
 
     def _from_netrc(self, host: str) -> tuple[str, str] | None:
@@ -110,9 +114,24 @@ class Credentials:
         if parts.scheme not in ("http", "https"):
             return None
         key = _host_key(parts)
-        creds = self._by_host.get(key) or self._from_netrc(key[0])
+        creds: tuple[str, str] | None = None
+        if key in self._by_host:
+            wanted = parts.path.split("/")
+
+            def shared(path: str) -> int:
+                n = 0
+                for a, b in zip(path.split("/"), wanted):
+                    if a != b:
+                        break
+                    n += 1
+                return n
+
+            # max() keeps the first of equals: the first URL given wins a tie
+            creds = max(self._by_host[key], key=lambda pc: shared(pc[0]))[1]
+        else:
+            creds = self._from_netrc(key[0])
         return None if creds is None else _basic(*creds)
 
     def secrets(self) -> list[str]:
         """The passwords and tokens known from URLs (for tests and redaction)."""
-        return [p or u for u, p in self._by_host.values() if p or u]
+        return [p or u for given in self._by_host.values() for _, (u, p) in given if p or u]
