@@ -208,8 +208,8 @@ def _why_nothing_fits(
             return f"{index.label} has no releases of {name}", False
         return ((f"no release of {name} can be used for {provider.target.describe()} "
                 f"({skipped_text})"), False)
-    usable = [o.release.version for o in options if not o.yanked]
-    yanked = [o.release.version for o in options if o.yanked]
+    usable = [o.release.version for o, c in options if not c.yanked]
+    yanked = [o.release.version for o, c in options if c.yanked]
     text = f"no version of {name} satisfies all of these (usable versions: {_versions(usable) or 'none'}"
     if yanked:
         # PEP 592: a yanked release is used only when pinned with == (or ===)
