@@ -184,7 +184,7 @@ class Release:
     project file lists every file of every release, and a resolution looks at a few.
     """
 
-    __slots__ = ("version", "requires_dist", "requires_python", "_files", "_lazy")
+    __slots__ = ("version", "requires_dist", "requires_python", "_files", "_lazy", "_v2")
 
     def __init__(
         self,
@@ -201,26 +201,64 @@ class Release:
         self.requires_python = requires_python
         self._files: tuple[File, ...] | None = None if lazy_files is not None else tuple(files)
         self._lazy = lazy_files
+        self._v2: tuple[Mapping[str, Any], Path, bytes, int] | None = None
+
+    @classmethod
+    def _from_v2(cls, version: str, raw: Mapping[str, Any], path: Path, data: bytes,
+                 base: int) -> Release:
+        """A release of a version 2 project file, whose files are looked at when asked for
+        (a project file has thousands of releases; a resolution looks at a few)."""
+        rd = raw["requires_dist"]
+        release = cls(version, None if rd is None else tuple(rd), raw.get("requires_python"))
+        release._files = None
+        release._v2 = (raw, path, data, base)
+        return release
+
+    @property
+    def _lazy_files(self) -> _LazyFiles | None:
+        if self._v2 is not None:
+            raw, path, data, base = self._v2
+            self._v2 = None
+            try:
+                names = raw["files"]
+                offset, length = raw["details"]
+                rps = raw.get("files_requires_python")
+                self._lazy = _V2Files(
+                    names,
+                    frozenset(raw.get("yanked", ())),
+                    {} if rps is None else {n: rp for n, rp in zip(names, rps, strict=True) if rp},
+                    functools.partial(_read_details, path, data, base + offset, length,
+                                      len(names)),
+                )
+            except (KeyError, TypeError, ValueError) as e:
+                raise IndexFormatError(
+                    f"{path}: release {self.version} cannot be read ({type(e).__name__}: {e}). "
+                    "The file is damaged: rebuild the index with `mach-nix index update`."
+                ) from None
+        return self._lazy
 
     @property
     def files(self) -> tuple[File, ...]:
         if self._files is None:
-            assert self._lazy is not None
-            self._files = self._lazy.all()
+            lazy = self._lazy_files
+            assert lazy is not None
+            self._files = lazy.all()
             self._lazy = None
         return self._files
 
     def file_summaries(self) -> list[tuple[str, str, str | None, bool]]:
         """(filename, kind, requires_python, yanked) of each file, in the order of `files`,
         without making `File` objects (the provider chooses a file by these)."""
-        if self._lazy is not None:
-            return self._lazy.summaries()
+        lazy = self._lazy_files
+        if lazy is not None:
+            return lazy.summaries()
         return [(f.filename, f.kind, f.requires_python, f.yanked) for f in self.files]
 
     def file(self, i: int) -> File:
         """`files[i]`, made alone when the files were not made yet."""
-        if self._lazy is not None:
-            return self._lazy.file(i)
+        lazy = self._lazy_files
+        if lazy is not None:
+            return lazy.file(i)
         return self.files[i]
 
     @property
@@ -476,20 +514,8 @@ def _decode_v2(path: Path, data: bytes) -> Project:
                 "but a .jsonl project file must be version 2. Rebuild the index with "
                 "`mach-nix index` from this version of mach-nix."
             )
-        releases = []
-        for version, r in d["releases"].items():
-            names = r["files"]
-            offset, length = r["details"]
-            rps = r.get("files_requires_python")
-            lazy = _V2Files(
-                names,
-                frozenset(r.get("yanked", ())),
-                {} if rps is None else {n: rp for n, rp in zip(names, rps, strict=True) if rp},
-                functools.partial(_read_details, path, data, base + offset, length, len(names)),
-            )
-            rd = r["requires_dist"]
-            releases.append(Release(version, None if rd is None else tuple(rd),
-                                    r.get("requires_python"), lazy_files=lazy))
+        from_v2 = Release._from_v2
+        releases = [from_v2(version, r, path, data, base) for version, r in d["releases"].items()]
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise IndexFormatError(f"{path} cannot be read: {type(e).__name__}: {e}.") from None
     return Project(name=normalize(d["name"]), releases=tuple(sorted(releases, key=_version_key)))

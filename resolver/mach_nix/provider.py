@@ -193,6 +193,7 @@ class IndexProvider(_ProviderBase):
         pre: bool = False,
         constraints: Mapping[str, Sequence[Req]] | None = None,
         requested: Sequence[str] = (),
+        roots: Sequence[Req] = (),
     ) -> None:
         self.source = source
         #: the user's requirements in the order written: ties between them go to the first,
@@ -204,6 +205,11 @@ class IndexProvider(_ProviderBase):
         self.constraints: dict[str, list[Req]] = {
             normalize(k): list(v) for k, v in (constraints or {}).items()
         }
+        #: what every solution satisfies: the user's requirements (whose markers hold) by
+        #: project, and the constraints (which `_matching` adds), for `_against_roots`
+        self._fixed: dict[str, list[Req]] = {name: [] for name in self.constraints}
+        for req in roots:
+            self._fixed.setdefault(req.name, []).append(req)
         self.environment = target.marker_environment()
         self.python_version = Version(target.python_full_version)
         self.tag_rank = {str(t): i for i, t in enumerate(target.supported_tags())}
@@ -214,13 +220,17 @@ class IndexProvider(_ProviderBase):
         self._dependencies: dict[tuple[str, Version], list[Requirement] | None] = {}
         self._parsed_lines: dict[str, Requirement | None] = {}
         self._python_ok_cache: dict[str, bool] = {}
-        self._estimates: dict[tuple[str, tuple[str, ...]], tuple[int, frozenset[Version]]] = {}
+        self._estimates: dict[tuple[str, tuple[str, ...]],
+                              tuple[int, frozenset[Version], int]] = {}
         self._choices: dict[tuple[str, Version], _Choice | None] = {}
         #: `SpecifierSet.contains` by (specifier text, version): the same questions recur
         self._contains: dict[tuple[str, Version], bool] = {}
         #: the releases the resolver rejected, as last told by `find_matches`
         self._incompatible: dict[str, frozenset[Version]] = {}
         self._tag_ranks: dict[str, int | None] = {}
+        #: candidates found to be in no solution (`_against_roots`), by (identifier, version)
+        self._held: set[tuple[str, Version]] = set()
+        self._held_count: dict[str, int] = {}
         self._candidate_dependencies: dict[tuple[str, Version], list[Req]] = {}
         self._matches: dict[tuple[str, tuple[str, ...]],
                             tuple[list[_Option], list[_Option], bool, bool]] = {}
@@ -455,30 +465,28 @@ class IndexProvider(_ProviderBase):
         return (not (pinned or constrained), not in_conflict, order, count, identifier)
 
     def _count(self, identifier: str, info: _ProjectInfo, reqs: Sequence[Req]) -> int:
-        """How many candidates `find_matches` would give, for the preference. Exact when every
-        release's metadata is at hand (the index), except that dependencies are not parsed
-        for it; online, releases whose metadata was not read yet count as usable (reading
-        it would cost a download each)."""
+        """About how many candidates `find_matches` would give, for the preference: the
+        releases whose versions match, less those known to be unusable, rejected by the
+        resolver (with the index) or in no solution (`_against_roots`). A release not
+        considered yet counts as usable: finding out would mean choosing its file and
+        reading its dependencies (online: a download)."""
         name, _ = split_identifier(identifier)
         bad = frozenset(self._incompatible.get(identifier, ()) if info.complete else ())
         key = (identifier, tuple(sorted(r.text for r in reqs)))
+        held = self._held_count.get(identifier, 0)
         cached = self._estimates.get(key)
-        if cached is not None and cached[1] == bad:
+        if cached is not None and cached[1:] == (bad, held):
             return cached[0]
         finals, pres, allow_pre, pinned = self._matching(name, info, reqs)
 
         def fits(o: _Option) -> bool:
-            if (name, o.version) in self._unusable or o.version in bad:
-                return False
-            if not info.complete:
-                return True
-            c = self.choice(name, o)
-            return c is not None and (pinned or not c.yanked)
+            return ((name, o.version) not in self._unusable and o.version not in bad
+                    and (identifier, o.version) not in self._held)
 
         count = sum(1 for o in finals if fits(o))
         if not count and not allow_pre:
             count = sum(1 for o in pres if fits(o))
-        self._estimates[key] = (count, bad)
+        self._estimates[key] = (count, bad, held)
         return count
 
     def _contains_version(self, req: Req, version: Version) -> bool:
@@ -533,40 +541,71 @@ class IndexProvider(_ProviderBase):
         bad = frozenset(c.version for c in incompatibilities[identifier])
         self._incompatible[identifier] = bad
 
-        def candidates(options: list[_Option]) -> Iterator[tuple[bool, Candidate | None]]:
-            """(usable, candidate unless rejected before) for each usable option."""
+        def usable(options: list[_Option]) -> Iterator[tuple[_Option, _Choice]]:
             for o in options:
                 c = self.choice(name, o)
-                if c is None or (c.yanked and not pinned) or not self.usable(name, o):
-                    continue
-                yield True, (None if o.version in bad else
-                             Candidate(name, extra, o.version, o.release, c.provider, c))
+                if c is not None and (pinned or not c.yanked) and self.usable(name, o):
+                    yield o, c
 
         def matches() -> Iterator[Candidate]:
             # Newest first. PEP 440: pre-releases only when asked for, or when no final
             # release fits (a final the resolver already rejected still counts as fitting).
-            any_final = False
-            for _, cand in candidates(finals):
-                any_final = True
-                if cand is not None:
-                    yield cand
-            if allow_pre or any_final:
-                return
-            for _, cand in candidates(pres):
-                if cand is not None:
-                    yield cand
+            # A candidate that cannot go with the user's own requirements (`_against_roots`)
+            # is held back. When all are, the newest is offered alone: the resolver finds the
+            # conflict with it and explains it; the others would only fail the same way.
+            held: list[Candidate] = []
+            offered = any_final = False
+            for group in (finals, pres):
+                if group is pres and (allow_pre or any_final):
+                    break
+                for o, c in usable(group):
+                    any_final = any_final or group is finals
+                    if o.version in bad:
+                        continue
+                    cand = Candidate(name, extra, o.version, o.release, c.provider, c)
+                    if self._against_roots(cand):
+                        if (identifier, o.version) not in self._held:
+                            self._held.add((identifier, o.version))
+                            self._held_count[identifier] = self._held_count.get(identifier, 0) + 1
+                        held.append(cand)
+                    else:
+                        offered = True
+                        yield cand
+            if not offered and held:
+                yield held[0]
 
         return matches
+
+    def _against_roots(self, candidate: Candidate) -> bool:
+        """Whether the candidate requires a project in a way no release of it can reconcile
+        with the user's requirements (or constraints) on it. Every solution satisfies those,
+        so such a candidate is in none: resolvelib would try it, reject it, and go on to the
+        next, and a project with hundreds of releases that each need a newer version of
+        something the user pinned costs hundreds of rounds (uv learns this once)."""
+        for dep in self.get_dependencies_cached(candidate):
+            fixed = self._fixed.get(dep.name)
+            if fixed is None or not dep.specifier_text:
+                continue
+            info = self.project_info(dep.name)
+            if info is not None:
+                finals, pres, _, _ = self._matching(dep.name, info, [dep, *fixed])
+                if not finals and not pres:
+                    return True
+        return False
 
     def is_satisfied_by(self, requirement: Req, candidate: Candidate) -> bool:
         return self._contains_version(requirement, candidate.version)
 
     def get_dependencies(self, candidate: Candidate) -> list[Req]:
+        result = self.get_dependencies_cached(candidate)
+        self.prefetch(result)
+        return result
+
+    def get_dependencies_cached(self, candidate: Candidate) -> list[Req]:
         key = (candidate.identifier, candidate.version)
         result = self._candidate_dependencies.get(key)
         if result is None:
             result = self._candidate_dependencies[key] = self._dependencies_for(candidate)
-        self.prefetch(result)
         return result
 
     def _dependencies_for(self, candidate: Candidate) -> list[Req]:

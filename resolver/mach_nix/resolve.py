@@ -91,7 +91,8 @@ def resolve_requirements(
             origins.setdefault(req, parsed.location)
 
     provider = IndexProvider(index, target, providers, pre=pre or requirements.pre,
-                             constraints=constraints, requested=[r.name for r in root_reqs])
+                             constraints=constraints, requested=[r.name for r in root_reqs],
+                             roots=root_reqs)
     provider.prefetch(root_reqs)
     unknown = [r for r in roots if provider.project_info(r.name) is None]
     if unknown:
