@@ -19,6 +19,7 @@ from .errors import MachNixError
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
+    from .direct import Fetcher
     from .formats import ProviderConfig, Resolution
     from .requirements import RequirementSet
     from .source import PackageSource
@@ -91,22 +92,13 @@ def _requirement_set(args: argparse.Namespace) -> RequirementSet:
 
     requirements = RequirementSet()
     for path in args.requirement:
-        more = parse_requirement_set_file(Path(path))
-        requirements = RequirementSet(
-            requirements.requirements + more.requirements,
-            requirements.constraints + more.constraints,
-            requirements.pre or more.pre,
-        )
+        requirements = requirements.merge(parse_requirement_set_file(Path(path)))
     for path in getattr(args, "constraint", ()):
         # read as the `-c FILE` line of a requirements file would be, so that it is checked as
         # constraints are (no extras, ...)
         more = parse_requirement_set(f"-c {shlex.quote(path)}\n", source="--constraint",
                                      base_dir=Path("."))
-        requirements = RequirementSet(
-            requirements.requirements,
-            requirements.constraints + more.constraints,
-            requirements.pre or more.pre,
-        )
+        requirements = requirements.merge(RequirementSet(constraints=more.constraints))
     return requirements
 
 
@@ -148,6 +140,20 @@ def _open_source(
     )
 
 
+def _direct_fetcher(args: argparse.Namespace) -> Fetcher:
+    """Fetches direct references (URLs, git, paths): these are downloaded even with --index,
+    which only says where projects named by version come from."""
+    from .cache import default_cache_dir
+    from .direct import Fetcher
+    from .online import online_client
+
+    cache_dir = Path(args.cache_dir) if args.cache_dir else default_cache_dir()
+    if args.offline:
+        return Fetcher(download=None, cache_dir=cache_dir)
+    client = online_client(timeout=args.timeout, retries=args.retries)
+    return Fetcher(download=lambda url: client.get(url).body, cache_dir=cache_dir)
+
+
 def _resolve_with(
     args: argparse.Namespace, requirements: RequirementSet, target: Target,
     providers: ProviderConfig,
@@ -157,7 +163,8 @@ def _resolve_with(
     with _open_source(args, target) as source:
         try:
             return resolve_requirements(requirements, index=source, target=target,
-                                        providers=providers, pre=args.pre)
+                                        providers=providers, pre=args.pre,
+                                        fetcher=_direct_fetcher(args))
         finally:
             for warning in getattr(source, "warnings", ()):
                 print(f"mach-nix: warning: {warning}", file=sys.stderr)

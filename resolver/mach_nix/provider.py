@@ -39,6 +39,8 @@ from .target import Target
 if TYPE_CHECKING:
     from resolvelib.structs import RequirementInformation
 
+    from .direct import DirectPackage
+
 _SDIST_SUFFIXES = (".tar.gz", ".zip")
 
 
@@ -170,6 +172,7 @@ class IndexProvider(_ProviderBase):
         pre: bool = False,
         constraints: Mapping[str, Sequence[Req]] | None = None,
         requested: Sequence[str] = (),
+        direct: Mapping[str, DirectPackage] | None = None,
     ) -> None:
         self.source = source
         #: the user's requirements in the order written: ties between them go to the first,
@@ -192,6 +195,21 @@ class IndexProvider(_ProviderBase):
         self._parsed_lines: dict[str, Requirement | None] = {}
         self._python_ok_cache: dict[str, bool] = {}
         self._estimates: dict[tuple[str, tuple[str, ...]], int] = {}
+        #: direct references (URL, git, path): each is the one release of its project
+        self.direct: dict[str, DirectPackage] = dict(direct or {})
+        for name, pkg in self.direct.items():
+            self._add_direct(normalize(name), pkg)
+
+    def _add_direct(self, name: str, pkg: DirectPackage) -> None:
+        """Make a direct reference the only option of its project, its metadata at hand."""
+        version = Version(pkg.version)
+        # a source tree has no file; the provider only needs something to carry along
+        file = pkg.file or File(filename=f"{name}-{pkg.version}", url="", sha256="", kind="sdist")
+        release = Release(version=pkg.version, requires_dist=pkg.requires_dist,
+                          requires_python=pkg.requires_python, files=(file,))
+        self._metadata[(name, version)] = ReleaseMetadata(pkg.requires_dist, pkg.requires_python)
+        self._projects[name] = _ProjectInfo(
+            options=[_Option(version, release, pkg.provider, file, yanked=False)], skipped=[])
 
     # --- source access, cached per project -----------------------------------------------
 
