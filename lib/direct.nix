@@ -29,7 +29,7 @@ let
     in
     filter (l: l != "") (map (l: trim (uncomment l)) raw);
 
-  isUrl = w: builtins.match "(git\\+|https?://|file:).*" w != null;
+  isUrl = w: builtins.match "(git[+]|https?://|file:).*" w != null;
 
   looksLikePath =
     w:
@@ -44,7 +44,7 @@ let
   dropExtras =
     w:
     let
-      m = builtins.match "(.*)\\[[^]]*\\]" w;
+      m = builtins.match "(.*)[[][-A-Za-z0-9,._[:space:]]*[]]" w;
     in
     if m != null && !(isUrl w) then head m else w;
 
@@ -52,14 +52,14 @@ let
   referenceOf =
     line:
     let
-      named = builtins.match "[A-Za-z0-9][A-Za-z0-9._-]*[[:space:]]*(\\[[^]]*\\])?[[:space:]]*@[[:space:]]*([^[:space:]]+).*" line;
-      editable = builtins.match "(-e|--editable)[=[:space:]]*([^;[:space:]]+).*" line;
+      named = builtins.match "[A-Za-z0-9][A-Za-z0-9._-]*[[:space:]]*([[][-A-Za-z0-9,._[:space:]]*[]])?[[:space:]]*@[[:space:]]*([^[:space:]]+).*" line;
+      editable = builtins.match "(-e|--editable)(=|[[:space:]]*)([^;[:space:]]+).*" line;
       bare = builtins.match "([^;[:space:]]+).*" line;
     in
     if named != null then
       elemAt named 1
     else if editable != null then
-      dropExtras (elemAt editable 1)
+      dropExtras (elemAt editable 2)
     else if !(hasPrefix "-" line) && bare != null && looksLikePath (head bare) then
       dropExtras (head bare)
     else
@@ -95,7 +95,7 @@ let
     in
     if hasPrefix "git+" written then
       let
-        m = builtins.match "git\\+(.*://[^/]*/.*)@([0-9a-f]{40})" noFragment;
+        m = builtins.match "git[+](.*://[^/]*/.*)@([0-9a-f]{40})" noFragment;
       in
       if m == null then
         null
