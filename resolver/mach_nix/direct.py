@@ -450,6 +450,19 @@ def materialize(
             req = Requirement(str(parsed.requirement).replace(parsed.requirement.name,
                                                                pkg.name, 1))
             parsed = replace(parsed, requirement=req)
+        for line in pkg.requires_dist:
+            try:
+                dep = Requirement(line)
+            except InvalidRequirement:
+                dep = None
+            if dep is None or dep.url:
+                what = "is not a valid requirement" if dep is None else "is a direct reference"
+                raise DirectReferenceError(
+                    f"{parsed.location}: {pkg.name} {pkg.version} ({link.written}) depends on "
+                    f"{line!r}, which {what}; mach-nix follows only dependencies by name. "
+                    "Require that dependency on a line of its own (by name, or as a direct "
+                    "reference) and depend on it by name."
+                )
         if pkg.requires_python:
             try:
                 ok = SpecifierSet(pkg.requires_python).contains(python, prereleases=True)

@@ -34,6 +34,9 @@ _HINT = (
 
 
 if TYPE_CHECKING:
+    from .direct import DirectPackage, Fetcher
+
+if TYPE_CHECKING:
     _ReporterBase = BaseReporter[Req, Candidate, str]
 else:  # resolvelib 1.0 classes are not generic at run time
     _ReporterBase = BaseReporter
@@ -89,14 +92,14 @@ def resolve_requirements(
     target: Target,
     providers: ProviderConfig | None = None,
     pre: bool = False,
-    fetcher: Any = None,
+    fetcher: Fetcher | None = None,
 ) -> Resolution:
     """Resolve parsed requirements (and constraints) for `target` against `index`, the pinned
     index or any other `PackageSource`. Direct references (URLs, git, paths) are fetched with
     `fetcher` (a `direct.Fetcher`; without one, any is refused)."""
     providers = binary_options(providers or ProviderConfig(), requirements)
     env = {**target.marker_environment(), "extra": ""}
-    direct: dict[str, Any] = {}
+    direct: dict[str, DirectPackage] = {}
     if requirements.direct:
         from .direct import Fetcher, materialize
 
