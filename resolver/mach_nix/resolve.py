@@ -58,12 +58,15 @@ class _Recorder(_ReporterBase):
 def resolve(request: Request, index: PackageSource) -> Resolution:
     """Resolve a request (the Nix entry point, with an `Index`). Direct references are read
     from the store paths lib/ fetched them to (`directReferences`); nothing is downloaded."""
-    from .direct import Fetcher
-
     requirements = parse_requirement_set(request.requirements, source="requirements")
+    fetcher = None
+    if requirements.direct:  # imported only then: resolve-request must start fast
+        from .direct import Fetcher
+
+        fetcher = Fetcher(fetched=request.direct_references)
     return resolve_requirements(
         requirements, index=index, target=request.target, providers=request.providers,
-        pre=request.pre, fetcher=Fetcher(fetched=request.direct_references),
+        pre=request.pre, fetcher=fetcher,
     )
 
 
