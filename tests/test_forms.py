@@ -55,6 +55,53 @@ def write_project(root: Path, name: str, version: str, deps: list[str], *, src: 
     return root
 
 
+def write_wheel(path: Path, name: str, version: str) -> Path:
+    """A pure wheel made by hand (what `pip wheel` would write for a one-module project)."""
+    import base64
+    import hashlib
+    import zipfile
+
+    dist = f"{name}-{version}.dist-info"
+    members = {
+        f"{name}/__init__.py": b"VALUE = 'wheel'\n",
+        f"{dist}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+                            "Requires-Dist: six\n".encode(),
+        f"{dist}/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
+                         b"Tag: py3-none-any\n",
+    }
+    record = "".join(
+        f"{n},sha256={base64.urlsafe_b64encode(hashlib.sha256(d).digest()).rstrip(b'=').decode()},"
+        f"{len(d)}\n" for n, d in members.items()) + f"{dist}/RECORD,,\n"
+    members[f"{dist}/RECORD"] = record.encode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w") as zf:
+        for n, d in members.items():
+            zf.writestr(n, d)
+    return path
+
+
+def write_sdist(path: Path, name: str, version: str) -> Path:
+    """An sdist with static metadata (PKG-INFO 2.2 and pyproject [project])."""
+    import io
+    import tarfile
+
+    top = f"{name}-{version}"
+    members = {
+        f"{top}/PKG-INFO": f"Metadata-Version: 2.2\nName: {name}\nVersion: {version}\n"
+                           "Requires-Dist: attrs\n".encode(),
+        f"{top}/pyproject.toml": PYPROJECT.format(name=name, version=version,
+                                                  deps='["attrs"]').encode(),
+        f"{top}/{name}/__init__.py": b"VALUE = 'sdist'\n",
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(path, "w:gz") as tf:
+        for n, d in members.items():
+            info = tarfile.TarInfo(n)
+            info.size = len(d)
+            tf.addfile(info, io.BytesIO(d))
+    return path
+
+
 def git(repo: Path, *args: str) -> str:
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
@@ -69,6 +116,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     d = tmp_path_factory.mktemp("forms")
     write_project(d / "pathpkg", "pathpkg", "0.1.0", ["six"], src=True)
     write_project(d / "editpkg", "editpkg", "0.2.0", ["attrs"], src=False, value="before")
+    write_wheel(d / "dist" / "wheelpkg-0.3-py3-none-any.whl", "wheelpkg", "0.3")
+    write_sdist(d / "dist" / "sdistpkg-0.4.tar.gz", "sdistpkg", "0.4")
     repo = d / "repo"
     write_project(repo, "gitpkg", "1.0", ["attrs"], src=False, value="v1")
     git(repo, "init", "-q", "-b", "main")
@@ -108,6 +157,8 @@ def requirements_text(project: dict[str, Any], rev: str = "v1.0") -> str:
         "./pathpkg\n"
         "-e ./editpkg\n"
         f"gitpkg @ git+file://{project['repo']}@{rev}\n"
+        "./dist/wheelpkg-0.3-py3-none-any.whl\n"
+        "sdistpkg @ file://{dir}/dist/sdistpkg-0.4.tar.gz\n".replace("{dir}", str(project["dir"]))
     )
 
 
@@ -161,6 +212,14 @@ def test_cli_resolves_every_form(project: dict[str, Any], target: dict[str, Any]
     assert packages["gitpkg"]["source"] == {"kind": "git", "url": f"file://{project['repo']}",
                                             "rev": project["v1"]}
     assert packages["gitpkg"]["version"] == "1.0"
+    wheel = packages["wheelpkg"]
+    assert wheel["source"] == {"kind": "path", "path": "./dist/wheelpkg-0.3-py3-none-any.whl"}
+    assert wheel["provider"] == "wheel" and wheel["dependencies"] == ["six"]
+    assert wheel["file"]["filename"] == "wheelpkg-0.3-py3-none-any.whl"
+    sdist = packages["sdistpkg"]
+    assert sdist["provider"] == "sdist" and sdist["file"]["filename"] == "sdistpkg-0.4.tar.gz"
+    assert sdist["source"] == {"kind": "path",
+                               "path": f"{project['dir']}/dist/sdistpkg-0.4.tar.gz"}
     # index packages keep the old shape: no source field
     assert "source" not in packages["attrs"] and "source" not in packages["python-dateutil"]
 
@@ -274,11 +333,12 @@ def test_lock_builds_and_imports_every_form(project: dict[str, Any], locked: Pat
             f"requirements = {project['dir']}/requirements.txt; lockFile = {locked}; }}")
     env = nixutil.nix_build_expr(expr, options=NO_IFD)
     out = run_python(env / "bin" / "python", (
-        "import json, six, pathpkg, editpkg, gitpkg, attrs; "
+        "import json, six, pathpkg, editpkg, gitpkg, attrs, wheelpkg, sdistpkg; "
         "print(json.dumps([six.__version__, pathpkg.VALUE, editpkg.VALUE, gitpkg.VALUE, "
-        "editpkg.__file__]))"))
-    six, pathpkg, editpkg, gitpkg, editfile = json.loads(out)
+        "wheelpkg.VALUE, sdistpkg.VALUE, editpkg.__file__]))"))
+    six, pathpkg, editpkg, gitpkg, wheelpkg, sdistpkg, editfile = json.loads(out)
     assert (six, pathpkg, editpkg, gitpkg) == ("1.16.0", "1", "before", "v1")
+    assert (wheelpkg, sdistpkg) == ("wheel", "sdist")
     assert editfile.startswith("/nix/store/")  # mkPython builds the editable package too
 
 
