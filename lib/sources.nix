@@ -95,10 +95,18 @@ rec {
         path = localPath args;
       in
       if isArchive pkg.source.path then
-        builtins.path {
-          inherit path;
-          name = pkg.file.filename;
-        }
+        let
+          actual = builtins.hashFile "sha256" path;
+        in
+        # the lock pinned the archive's sha256: a file changed since then is an error, not a
+        # silently different build
+        if (pkg.file.sha256 or actual) != actual then
+          throw "mach-nix.${fn}: ${pkg.name}'s archive ${toString path} has sha256 ${actual}, but the resolution pinned ${pkg.file.sha256}: the file changed since it was resolved. Resolve or lock again (`mach-nix lock`) if the change is wanted."
+        else
+          builtins.path {
+            inherit path;
+            name = pkg.file.filename;
+          }
       else
         builtins.path {
           inherit path;

@@ -412,3 +412,15 @@ def test_ifd_refuses_unpinned_references(project: dict[str, Any], line: str, exp
     error = nixutil.nix_eval_error(expr, read_write=True).replace("\n", " ")
     assert expect in error, error
     assert "mach-nix lock" in error and "Traceback" not in error
+
+
+def test_a_local_archive_changed_since_the_lock_is_refused(project: dict[str, Any], locked: Path,
+                                                          tmp_path: Path) -> None:
+    lock = json.loads(locked.read_text())
+    lock["packages"]["wheelpkg"]["file"]["sha256"] = "0" * 64
+    stale = tmp_path / "mach-nix.lock.json"
+    stale.write_text(json.dumps(lock))
+    expr = (f"(import {ROOT} {{ pkgs = {DOUBLE}; }}).mkPython {{ requirements = "
+            f"{project['dir']}/requirements.txt; lockFile = {stale}; }}")
+    error = nixutil.nix_eval_error(f"({expr}).drvPath", options=NO_IFD).replace("\n", " ")
+    assert "wheelpkg's archive" in error and "changed since it was resolved" in error
