@@ -424,3 +424,17 @@ def test_a_local_archive_changed_since_the_lock_is_refused(project: dict[str, An
             f"{project['dir']}/requirements.txt; lockFile = {stale}; }}")
     error = nixutil.nix_eval_error(f"({expr}).drvPath", options=NO_IFD).replace("\n", " ")
     assert "wheelpkg's archive" in error and "changed since it was resolved" in error
+
+
+def test_pinned_urls_are_cached_by_hash(target: dict[str, Any], tmp_path: Path) -> None:
+    req = tmp_path / "requirements.txt"
+    req.write_text(f"six @ {SIX_URL}#sha256={SIX_SHA256}\n")
+    first = mach_nix("resolve", "-r", str(req), *target_args(target), cache=tmp_path / "c")
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "c" / "files" / SIX_SHA256[:2] / SIX_SHA256).is_file()
+    # offline now, so only the cache can answer
+    args = [a for a in target_args(target) if a not in ("--index", str(INDEX))]
+    again = mach_nix("resolve", "-r", str(req), *args, "--offline", "--cache-dir",
+                     str(tmp_path / "c"), cache=tmp_path / "c")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["packages"]["six"]["version"] == "1.16.0"

@@ -198,13 +198,39 @@ class Fetcher:
 
     def url_bytes(self, parsed: ParsedRequirement, link: DirectLink) -> bytes:
         if self.offline:
-            data = self._nix_copy(parsed, link).read_bytes()
-        elif self.download is None:
-            raise DirectReferenceError(f"{parsed.location}: {link.written} cannot be downloaded "
-                                       "here (no network); lock the requirements online.")
-        else:
-            data = self.download(link.location)
+            return self._nix_copy(parsed, link).read_bytes()
+        cached = self._cached(link.sha256)
+        if cached is not None:
+            return cached
+        if self.download is None:
+            raise DirectReferenceError(
+                f"{parsed.location}: {link.written} ({parsed.name}) is not in the cache and "
+                "--offline forbids downloading it; run once without --offline."
+            )
+        data = self.download(link.location)
+        self._store(data)
         return data
+
+    def _cache_path(self, sha256: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        return self.cache_dir / "files" / sha256[:2] / sha256
+
+    def _cached(self, sha256: str | None) -> bytes | None:
+        """A file downloaded before, by the sha256 the URL pins (never for an unpinned URL:
+        what it serves may have changed, which is what resolving again is for)."""
+        path = None if sha256 is None else self._cache_path(sha256)
+        if path is None or not path.is_file():
+            return None
+        data = path.read_bytes()
+        return data if hashlib.sha256(data).hexdigest() == sha256 else None
+
+    def _store(self, data: bytes) -> None:
+        path = self._cache_path(hashlib.sha256(data).hexdigest())
+        if path is not None:
+            from .index import atomic_write
+
+            atomic_write(path, data)
 
     def git_tree(self, parsed: ParsedRequirement, link: DirectLink, work: Path) -> tuple[str, Path]:
         """(full commit, checkout directory) of a git reference."""
