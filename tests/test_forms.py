@@ -396,6 +396,9 @@ def test_ifd_resolves_pinned_references(project: dict[str, Any]) -> None:
     assert packages["six"]["file"]["sha256"] == SIX_SHA256
     assert packages["pathpkg"]["source"] == {"kind": "path", "path": "./pathpkg"}
     assert packages["gitpkg"]["source"]["rev"] == project["v1"]
+    env = nixutil.nix_build_expr(expr.replace(").resolution {", ").mkPython {"))
+    out = run_python(env / "bin" / "python", "import six, pathpkg, gitpkg; print(gitpkg.VALUE)")
+    assert out == "v1"
 
 
 @pytest.mark.parametrize(
@@ -438,3 +441,67 @@ def test_pinned_urls_are_cached_by_hash(target: dict[str, Any], tmp_path: Path) 
                      str(tmp_path / "c"), cache=tmp_path / "c")
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["packages"]["six"]["version"] == "1.16.0"
+
+
+# --- the format, on both sides ----------------------------------------------------------------
+
+
+def package_doc(**extra: Any) -> dict[str, Any]:
+    return {"name": "p", "version": "1.0", "provider": "sdist", "extras": [],
+            "dependencies": [], "cyclicDependencies": [], **extra}
+
+
+FILE = {"filename": "p-1.0.tar.gz", "url": "https://h/p-1.0.tar.gz", "sha256": "a" * 64,
+        "binary": False}
+
+
+@pytest.mark.parametrize(
+    ("doc", "expect"),
+    [
+        (package_doc(source={"kind": "git", "url": "https://h/p", "rev": "main"}),
+         "full 40-digit commit"),
+        (package_doc(source={"kind": "git", "url": "https://h/p", "rev": "a" * 40}, file=FILE),
+         "must have no file"),
+        (package_doc(source={"kind": "url", "url": "https://h/p-1.0.tar.gz"}), "file is missing"),
+        (package_doc(source={"kind": "svn", "url": "x"}), "source.kind must be one of"),
+        (package_doc(source={"kind": "path"}), "missing path"),
+        (package_doc(source={"kind": "editable", "path": "./p"}, provider="wheel"),
+         "built with provider sdist"),
+    ],
+)
+def test_python_side_validates_source(doc: dict[str, Any], expect: str) -> None:
+    from mach_nix.errors import FormatError
+    from mach_nix.formats import Package
+
+    with pytest.raises(FormatError) as e:
+        Package.from_dict(doc, where="resolution.packages.p")
+    assert expect in str(e.value)
+
+
+def test_python_side_round_trips_source() -> None:
+    from mach_nix.formats import Package
+
+    for doc in (package_doc(source={"kind": "git", "url": "https://h/p", "rev": "a" * 40,
+                                    "subdirectory": "py"}),
+                package_doc(source={"kind": "url", "url": "https://h/p-1.0.tar.gz"}, file=FILE),
+                package_doc(source={"kind": "editable", "path": "./p"}),
+                package_doc(file=FILE)):
+        assert Package.from_dict(doc, where="p").to_dict() == doc
+
+
+@pytest.mark.parametrize(
+    ("pkg", "expect"),
+    [
+        (package_doc(source={"kind": "svn", "url": "x"}), "kind 'svn', which this version"),
+        (package_doc(source={"kind": "git", "url": "x"}), "lacks rev"),
+        (package_doc(source={"kind": "editable", "path": "./p"}, provider="wheel"),
+         "a tree builds with provider sdist"),
+        (package_doc(source={"kind": "url", "url": "x"}), "lacks file"),
+    ],
+)
+def test_nix_side_validates_source(pkg: dict[str, Any], expect: str) -> None:
+    doc = {"schemaVersion": 1, "roots": ["p"], "packages": {"p": pkg}}
+    expr = (f"let lib = {DOUBLE}.lib; r = import {ROOT}/lib/resolution1.nix {{ inherit lib; }}; "
+            f"in (r.read (builtins.fromJSON {json.dumps(json.dumps(doc))})).packages.p")
+    error = nixutil.nix_eval_error(expr).replace("\n", " ")
+    assert expect in error, error
