@@ -505,3 +505,24 @@ def test_nix_side_validates_source(pkg: dict[str, Any], expect: str) -> None:
             f"in (r.read (builtins.fromJSON {json.dumps(json.dumps(doc))})).packages.p")
     error = nixutil.nix_eval_error(expr).replace("\n", " ")
     assert expect in error, error
+
+
+def test_a_branch_is_fetched_again_from_the_cached_clone(target: dict[str, Any],
+                                                         tmp_path: Path) -> None:
+    repo = write_project(tmp_path / "repo", "movepkg", "1.0", [], src=False)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "1.0")
+    req = tmp_path / "requirements.txt"
+    req.write_text(f"movepkg @ git+file://{repo}@main\n")
+
+    def version() -> str:
+        result = mach_nix("resolve", "-r", str(req), *target_args(target), cache=tmp_path / "c")
+        assert result.returncode == 0, result.stderr
+        return str(json.loads(result.stdout)["packages"]["movepkg"]["version"])
+
+    assert version() == "1.0"
+    write_project(repo, "movepkg", "2.0", [], src=False)
+    git(repo, "commit", "-qam", "2.0")
+    assert version() == "2.0"
+    assert len(list((tmp_path / "c" / "git").iterdir())) == 1  # one clone, fetched again

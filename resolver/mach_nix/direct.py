@@ -240,21 +240,18 @@ class Fetcher:
 
 
 def _git(args: list[str], *, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    import os
+
+    # never prompt (a resolve is not interactive); the rest of the environment (ssh agent,
+    # proxies, credential helpers) is the user's
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False,
-                              env={"GIT_TERMINAL_PROMPT": "0", "PATH": _path_env(),
-                                   "HOME": str(Path.home()), "GIT_CONFIG_NOSYSTEM": "1"})
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, env=env)
     except FileNotFoundError:
         raise DirectReferenceError(
             "git requirements need the git command line, which is not installed; install git "
             "(e.g. apt-get install git) or lock on a machine that has it."
         ) from None
-
-
-def _path_env() -> str:
-    import os
-
-    return os.environ.get("PATH", "/usr/bin:/bin")
 
 
 def _git_checkout(
