@@ -179,6 +179,8 @@ def test_references_nix_and_python_key_alike(tmp_path: Path) -> None:
         "git+file:///repo@main#egg=gitpkg\n"
         "attrs >= 1\n"
         "--pre\n"
+        "bar[x]@https://h/bar-1.0.tar.gz\n"
+        "baz @ ./baz\n"
     )
     python_keys = [r.link.written for r in parse_requirement_set(text, base_dir=tmp_path).requirements
                    if r.link is not None]
@@ -188,7 +190,7 @@ def test_references_nix_and_python_key_alike(tmp_path: Path) -> None:
         f"{json.dumps(text)}"
     )
     assert nix_keys == python_keys
-    assert len(python_keys) == 8
+    assert len(python_keys) == 10
 
 
 # --- resolving through the CLI ----------------------------------------------------------

@@ -444,6 +444,7 @@ def _name_from_link(link: DirectLink, egg: str | None) -> str:
 
 
 _SDIST_ARCHIVES = (".tar.gz", ".zip")
+_NAMED_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@")
 
 
 def parse_link(
@@ -570,7 +571,8 @@ def _requirement(
 ) -> ParsedRequirement:
     spec, hashes = _split_options(line, source=source, number=number)
     words = spec.split()
-    if words and _looks_like_path(words[0]) and "@" not in words[1:2]:
+    named = _NAMED_REFERENCE.match(spec) is not None  # `name @ url`, spaces optional
+    if words and not named and _looks_like_path(words[0]):
         if constraint:
             raise _error(source, number, line, "constraints name projects and versions; a "
                          "URL or path belongs in the requirements, not in a constraints file.")
