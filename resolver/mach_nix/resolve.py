@@ -36,7 +36,6 @@ _HINT = (
 if TYPE_CHECKING:
     from .direct import DirectPackage, Fetcher
 
-if TYPE_CHECKING:
     _ReporterBase = BaseReporter[Req, Candidate, str]
 else:  # resolvelib 1.0 classes are not generic at run time
     _ReporterBase = BaseReporter
