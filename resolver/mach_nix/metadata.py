@@ -56,6 +56,10 @@ class CoreMetadata:
     requires_dist: tuple[str, ...]
     requires_python: str | None
     dynamic: frozenset[str] = frozenset()  # lower-cased field names (Metadata-Version 2.2+)
+    #: Name and Version as the file spells them (None when absent): a source tree's identity
+    #: is only known from its metadata (`buildmeta`).
+    name: str | None = None
+    version: str | None = None
 
     @property
     def static_requires_dist(self) -> bool:
@@ -86,13 +90,17 @@ def parse_core_metadata(data: bytes) -> CoreMetadata:
     def all_of(key: str) -> list[str]:
         return [_header_value(str(v)) for v in (msg.get_all(key) or [])]
 
-    rp = all_of("Requires-Python")
-    mv = all_of("Metadata-Version")
+    def first(key: str) -> str | None:
+        values = all_of(key)
+        return values[0] if values and values[0] else None
+
     return CoreMetadata(
-        metadata_version=mv[0] if mv else None,
+        metadata_version=first("Metadata-Version"),
         requires_dist=tuple(v for v in all_of("Requires-Dist") if v),
-        requires_python=rp[0] if rp and rp[0] else None,
+        requires_python=first("Requires-Python"),
         dynamic=frozenset(v.lower() for v in all_of("Dynamic")),
+        name=first("Name"),
+        version=first("Version"),
     )
 
 
