@@ -19,6 +19,7 @@ from .errors import MachNixError
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
+    from .buildmeta import BuildEnv
     from .formats import ProviderConfig, Resolution
     from .requirements import RequirementSet
     from .source import PackageSource
@@ -138,7 +139,7 @@ def _open_source(
     from .online import SimpleSource, online_client
 
     cache = Cache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
-    return SimpleSource(
+    source = SimpleSource(
         args.index_url or DEFAULT_INDEX_URL,
         cache=cache,
         client=online_client(timeout=args.timeout, retries=args.retries),
@@ -146,6 +147,17 @@ def _open_source(
         refresh=args.refresh,
         tags={str(t) for t in target.supported_tags()},
     )
+    if not args.offline:
+        source.build = _build_env(source.index_url, cache.root)
+    return source
+
+
+def _build_env(index_url: str, cache_dir: Path) -> BuildEnv:
+    """Isolated builds of sdists without static metadata: build requirements from the index
+    the resolution uses, results kept in its cache."""
+    from .buildmeta import BuildEnv
+
+    return BuildEnv(python=sys.executable, index_url=index_url, cache_dir=cache_dir)
 
 
 def _resolve_with(

@@ -10,7 +10,8 @@ the files are tried in this order (`files_to_try`, `release_metadata`):
 3. for releases without a usable wheel, the sdist (size-capped): its PKG-INFO when that is
    Metadata-Version >= 2.2 with Requires-Dist not `Dynamic`, else `*.egg-info/requires.txt`,
    else a PKG-INFO from a backend that writes static metadata (non-empty Requires-Dist, no
-   egg-info), else unknown (`requires_dist` None).
+   egg-info), else, when the caller allows builds, its build backend's (`buildmeta`), else
+   unknown (`requires_dist` None).
 
 Up to three wheels stand for the release (PyPI computes per-file metadata, but wheels of one
 release that declare different dependencies are a packaging error we do not model).
@@ -28,13 +29,16 @@ import tarfile
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.version import InvalidVersion, Version
 
 from .http import HttpClient, HTTPNotFound
 from .index import File
 from .names import normalize
+
+if TYPE_CHECKING:
+    from .buildmeta import BuildEnv
 
 
 class MetadataError(Exception):
@@ -337,9 +341,14 @@ def release_metadata(
 
 
 def read_dist_metadata(
-    client: HttpClient, project: str, dist: Dist, problems: list[str], *, max_sdist_bytes: int
+    client: HttpClient, project: str, dist: Dist, problems: list[str], *, max_sdist_bytes: int,
+    build: BuildEnv | None = None,
 ) -> FileMetadata:
-    """One file's metadata, over the network (a `FileReader` once the options are bound)."""
+    """One file's metadata, over the network (a `FileReader` once the options are bound).
+
+    With `build`, an sdist without static metadata is built in isolation to read it
+    (`buildmeta.sdist_metadata`); without, its `requires_dist` is None (unknown).
+    """
     if dist.file.kind == "wheel":
         md = _wheel_metadata(client, project, dist, problems)
         return FileMetadata(md.requires_dist, md.requires_python)
@@ -351,6 +360,11 @@ def read_dist_metadata(
     if hashlib.sha256(body).hexdigest() != dist.file.sha256:
         raise MetadataError("its sha256 does not match the one on the index page")
     sm = metadata_from_sdist(dist.file.filename, body)
+    if sm.requires_dist is None and build is not None:
+        from .buildmeta import sdist_metadata  # not on the Nix resolver's path
+
+        md = sdist_metadata(dist.file.filename, body, build=build, sha256=dist.file.sha256)
+        return FileMetadata(md.requires_dist, md.requires_python or sm.requires_python)
     return FileMetadata(sm.requires_dist, sm.requires_python)
 
 
