@@ -96,7 +96,7 @@ def _static_pkg_info(data: bytes) -> CoreMetadata | None:
     return None
 
 
-def _load_toml(path: Path, label: str) -> dict[str, Any]:
+def _load_toml(path: Path) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.9/3.10
@@ -104,25 +104,25 @@ def _load_toml(path: Path, label: str) -> dict[str, Any]:
             import tomli as tomllib
         except ImportError:
             raise MetadataError(
-                f"{label}: reading pyproject.toml needs Python 3.11+ or the tomli package"
+                "reading pyproject.toml needs Python 3.11+ or the tomli package"
             ) from None
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as e:
-        raise MetadataError(f"{label}: {path.name} cannot be read: {e}") from None
+        raise MetadataError(f"{path.name} cannot be read: {e}") from None
     return data
 
 
-def _requirement(text: object, where: str, label: str) -> Requirement:
+def _requirement(text: object, where: str) -> Requirement:
     if not isinstance(text, str):
-        raise MetadataError(f"{label}: {where} holds {text!r}, not a requirement string")
+        raise MetadataError(f"{where} holds {text!r}, not a requirement string")
     try:
         return Requirement(text)
     except InvalidRequirement as e:
-        raise MetadataError(f"{label}: {where} has an invalid requirement {text!r}: {e}") from None
+        raise MetadataError(f"{where} has an invalid requirement {text!r}: {e}") from None
 
 
-def requires_dist_from_pyproject(project: Mapping[str, Any], label: str = "pyproject.toml") -> list[str]:
+def requires_dist_from_pyproject(project: Mapping[str, Any]) -> list[str]:
     """The Requires-Dist lines of a PEP 621 `[project]` table: `dependencies` as they are,
     then each `optional-dependencies` group's with `extra == "<group>"` added to the marker
     (`(marker) and extra == "x"` when the requirement has one). Extra names normalized (PEP
@@ -130,60 +130,59 @@ def requires_dist_from_pyproject(project: Mapping[str, Any], label: str = "pypro
     deps = project.get("dependencies", [])
     optional = project.get("optional-dependencies", {})
     if not isinstance(deps, list):
-        raise MetadataError(f"{label}: [project] dependencies is not a list")
+        raise MetadataError("[project] dependencies is not a list")
     if not isinstance(optional, dict):
-        raise MetadataError(f"{label}: [project.optional-dependencies] is not a table")
-    out = [str(_requirement(d, "[project] dependencies", label)) for d in deps]
+        raise MetadataError("[project.optional-dependencies] is not a table")
+    out = [str(_requirement(d, "[project] dependencies")) for d in deps]
     for group, items in optional.items():
         if not isinstance(items, list):
-            raise MetadataError(f"{label}: [project.optional-dependencies] {group} is not a list")
+            raise MetadataError(f"[project.optional-dependencies] {group} is not a list")
         extra = canonicalize_name(group)
         for item in items:
-            req = _requirement(item, f"[project.optional-dependencies] {group}", label)
+            req = _requirement(item, f"[project.optional-dependencies] {group}")
             marker, req.marker = req.marker, None
             condition = f'({marker}) and extra == "{extra}"' if marker else f'extra == "{extra}"'
             out.append(str(Requirement(f"{req}; {condition}")))
     return out
 
 
-def pyproject_metadata(tree: Path, label: str | None = None) -> CoreMetadata | None:
+def pyproject_metadata(tree: Path) -> CoreMetadata | None:
     """The metadata `pyproject.toml`'s `[project]` table states, when it states all of it
     statically; None when it has none or leaves some to the backend (`dynamic`)."""
     path = tree / "pyproject.toml"
     if not path.is_file():
         return None
-    label = label or str(tree)
-    project = _load_toml(path, label).get("project")
+    project = _load_toml(path).get("project")
     if not isinstance(project, dict):
         return None
     dynamic = project.get("dynamic", [])
     if not isinstance(dynamic, list) or not all(isinstance(d, str) for d in dynamic):
-        raise MetadataError(f"{label}: [project] dynamic is not a list of field names")
+        raise MetadataError("[project] dynamic is not a list of field names")
     needed = {"version", "dependencies", "optional-dependencies", "requires-python"}
     if needed & {d.lower() for d in dynamic}:
         return None
     name, version = project.get("name"), project.get("version")
     if not isinstance(name, str) or not isinstance(version, str):
         # PEP 621 requires both (name is never dynamic); a backend would refuse the tree
-        raise MetadataError(f"{label}: [project] needs a name and a version (or 'version' "
+        raise MetadataError("[project] needs a name and a version (or 'version' "
                             "in dynamic)")
     rp = project.get("requires-python")
     try:
         version = str(Version(version))
         rp = None if rp is None else str(SpecifierSet(str(rp)))
     except (InvalidVersion, InvalidSpecifier) as e:
-        raise MetadataError(f"{label}: pyproject.toml [project]: {e}") from None
+        raise MetadataError(f"pyproject.toml [project]: {e}") from None
     return CoreMetadata(
         # the static-metadata version: PEP 621 fields not in `dynamic` are final
         metadata_version="2.2",
-        requires_dist=tuple(requires_dist_from_pyproject(project, label)),
+        requires_dist=tuple(requires_dist_from_pyproject(project)),
         requires_python=rp,
         name=name,
         version=version,
     )
 
 
-def static_tree_metadata(tree: Path, label: str | None = None) -> CoreMetadata | None:
+def static_tree_metadata(tree: Path) -> CoreMetadata | None:
     """The tree's metadata from PKG-INFO 2.2+ or a static `[project]` table; None when only
     the build backend can tell."""
     pkg_info = tree / "PKG-INFO"
@@ -191,7 +190,7 @@ def static_tree_metadata(tree: Path, label: str | None = None) -> CoreMetadata |
         md = _static_pkg_info(pkg_info.read_bytes())
         if md is not None:
             return md
-    return pyproject_metadata(tree, label)
+    return pyproject_metadata(tree)
 
 
 # --- the tree ----------------------------------------------------------------------------
@@ -204,18 +203,23 @@ def source_tree_metadata(
 
     Static metadata first (PKG-INFO 2.2+, then a static `[project]` table), else the build
     backend's, in an isolated build with `build`. `label` names the package in messages (the
-    directory by default). Raises MetadataError when only a build can tell and `build` is
-    None, OfflineError when it is offline, BuildError when the build cannot run or fails.
+    directory by default).
+
+    Raises MetadataError (a message about the tree, without its name: callers put it in
+    context) when the tree itself is wrong (invalid pyproject.toml, not a Python project) or
+    only a build can tell and `build` is None; OfflineError when `build.offline`; BuildError
+    (one paragraph naming `label`, with the end of the backend's output) when the build
+    cannot run or the backend fails.
     """
     tree = Path(tree)
     label = label or str(tree)
     if not tree.is_dir():
-        raise MetadataError(f"{label}: {tree} is not a directory")
-    md = static_tree_metadata(tree, label)
+        raise MetadataError(f"{tree} is not a directory")
+    md = static_tree_metadata(tree)
     if md is not None:
         return md
     if build is None:
-        raise MetadataError(f"{label}: its metadata cannot be known without running its build "
+        raise MetadataError("its metadata cannot be known without running its build "
                             "backend (no static PKG-INFO or [project] table)")
     if build.offline:
         raise OfflineError(
@@ -271,7 +275,7 @@ def _members(filename: str, data: bytes) -> list[str]:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tf:
             return [m.name.removeprefix("./") for m in tf if m.isfile()]
     except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
-        raise MetadataError(f"{filename}: the archive cannot be read: {e}") from None
+        raise MetadataError(f"the archive cannot be read: {e}") from None
 
 
 def _read_member(filename: str, data: bytes, name: str) -> bytes:
@@ -286,8 +290,8 @@ def _read_member(filename: str, data: bytes, name: str) -> bytes:
                     if f is not None:
                         return f.read()
     except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
-        raise MetadataError(f"{filename}: the archive cannot be read: {e}") from None
-    raise MetadataError(f"{filename}: {name} cannot be read")
+        raise MetadataError(f"the archive cannot be read: {e}") from None
+    raise MetadataError(f"{name} cannot be read")
 
 
 def _tree_root(root: Path) -> Path:
@@ -302,9 +306,9 @@ def _tree_root(root: Path) -> Path:
 def _safe_relpath(name: str, filename: str) -> PurePosixPath:
     path = PurePosixPath(name.replace("\\", "/"))
     if path.is_absolute() or (path.parts and ":" in path.parts[0]):  # "/x", "C:/x"
-        raise MetadataError(f"{filename}: refused to unpack: member {name!r} has an absolute path")
+        raise MetadataError(f"refused to unpack: member {name!r} has an absolute path")
     if ".." in path.parts:
-        raise MetadataError(f"{filename}: refused to unpack: member {name!r} leads out of the "
+        raise MetadataError(f"refused to unpack: member {name!r} leads out of the "
                             "archive's directory")
     return PurePosixPath(*[p for p in path.parts if p not in ("", ".")])
 
@@ -328,14 +332,14 @@ def unpack_sdist(filename: str, data: bytes, dest: Path) -> None:
         nonlocal total
         total += size
         if total > MAX_UNPACKED_BYTES:
-            raise MetadataError(f"{filename}: refused to unpack: over "
+            raise MetadataError(f"refused to unpack: over "
                                 f"{MAX_UNPACKED_BYTES // 2**20} MB")
 
     def place(rel: PurePosixPath) -> Path:
         target = dest.joinpath(*rel.parts)
         # a symlink unpacked earlier must not carry later members out of dest
         if not _within(dest, target.parent):
-            raise MetadataError(f"{filename}: refused to unpack: {rel} leads out of the "
+            raise MetadataError(f"refused to unpack: {rel} leads out of the "
                                 "archive's directory through a link")
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
@@ -368,16 +372,16 @@ def unpack_sdist(filename: str, data: bytes, dest: Path) -> None:
                     _link(tf, m, rel, dest, filename, place)
                 # devices and fifos have no place in an sdist: skipped
     except (tarfile.TarError, zipfile.BadZipFile, EOFError, ValueError) as e:
-        raise MetadataError(f"{filename}: the archive cannot be read: {e}") from None
+        raise MetadataError(f"the archive cannot be read: {e}") from None
     except OSError as e:
-        raise MetadataError(f"{filename}: cannot unpack: {e}") from None
+        raise MetadataError(f"cannot unpack: {e}") from None
 
 
 def _link(tf: tarfile.TarFile, m: tarfile.TarInfo, rel: PurePosixPath, dest: Path,
           filename: str, place: Any) -> None:
     linkname = m.linkname.replace("\\", "/")
     if linkname.startswith("/"):
-        raise MetadataError(f"{filename}: refused to unpack: link {m.name!r} points to an "
+        raise MetadataError(f"refused to unpack: link {m.name!r} points to an "
                             f"absolute path ({m.linkname})")
     if m.issym():
         # relative to the link's own directory
@@ -388,7 +392,7 @@ def _link(tf: tarfile.TarFile, m: tarfile.TarInfo, rel: PurePosixPath, dest: Pat
     for part in target_rel.parts:
         depth += -1 if part == ".." else 0 if part in ("", ".") else 1
         if depth < 0:
-            raise MetadataError(f"{filename}: refused to unpack: link {m.name!r} points out "
+            raise MetadataError(f"refused to unpack: link {m.name!r} points out "
                                 f"of the archive's directory ({m.linkname})")
     target = place(rel)
     if m.issym():
@@ -396,7 +400,7 @@ def _link(tf: tarfile.TarFile, m: tarfile.TarInfo, rel: PurePosixPath, dest: Pat
     else:
         source = dest.joinpath(*[p for p in target_rel.parts if p not in ("", ".")])
         if not source.is_file() or not _within(dest, source):
-            raise MetadataError(f"{filename}: refused to unpack: hard link {m.name!r} to "
+            raise MetadataError(f"refused to unpack: hard link {m.name!r} to "
                                 f"{m.linkname!r}, which is not a file unpacked before it")
         shutil.copyfile(source, target)
 
@@ -404,38 +408,30 @@ def _link(tf: tarfile.TarFile, m: tarfile.TarInfo, rel: PurePosixPath, dest: Pat
 # --- the isolated build ------------------------------------------------------------------
 
 
-def _build_system(tree: Path, label: str) -> tuple[list[str], str, list[str] | None]:
-    """(requires, backend, backend-path) of the tree, with pip's defaults."""
+def _build_system(tree: Path) -> tuple[list[str], str, list[str] | None]:
+    """(requires, backend, backend-path) of the tree, with pip's defaults. A tree that states
+    them wrongly is the file's fault: MetadataError."""
     pyproject = tree / "pyproject.toml"
     if not pyproject.is_file():
         if not (tree / "setup.py").is_file() and not (tree / "setup.cfg").is_file():
-            raise BuildError(f"{label} is not a Python project: it has neither pyproject.toml "
-                             "nor setup.py, so there is no build backend to ask for its "
-                             "metadata. Check the path or URL.")
+            raise MetadataError("not a Python project: there is neither pyproject.toml nor "
+                                "setup.py, so no build backend to ask for its metadata")
         return list(DEFAULT_BUILD_REQUIRES), DEFAULT_BACKEND, None
-    try:
-        table = _load_toml(pyproject, label).get("build-system")
-    except MetadataError as e:
-        raise BuildError(f"{e}. Fix pyproject.toml.") from None
+    table = _load_toml(pyproject).get("build-system")
     if table is None:
         return list(DEFAULT_BUILD_REQUIRES), DEFAULT_BACKEND, None
     requires = table.get("requires") if isinstance(table, dict) else None
     if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
-        raise BuildError(f"{label}: pyproject.toml [build-system] has no `requires` list of "
-                         "strings (PEP 518), so its build requirements are unknown. Fix "
-                         "pyproject.toml.")
+        raise MetadataError("pyproject.toml [build-system] has no `requires` list of strings "
+                            "(PEP 518), so its build requirements are unknown")
     for r in requires:
-        try:
-            Requirement(r)
-        except InvalidRequirement as e:
-            raise BuildError(f"{label}: pyproject.toml [build-system] requires {r!r}, which is "
-                             f"not a valid requirement ({e}). Fix pyproject.toml.") from None
+        _requirement(r, "pyproject.toml [build-system] requires")
     backend = table.get("build-backend", DEFAULT_BACKEND)
     backend_path = table.get("backend-path")
     if not isinstance(backend, str) or (backend_path is not None and not (
             isinstance(backend_path, list) and all(isinstance(p, str) for p in backend_path))):
-        raise BuildError(f"{label}: pyproject.toml [build-system] build-backend must be a "
-                         "string and backend-path a list of strings. Fix pyproject.toml.")
+        raise MetadataError("pyproject.toml [build-system]: build-backend must be a string "
+                            "and backend-path a list of strings")
     return list(requires), backend, backend_path
 
 
@@ -545,7 +541,7 @@ def _install(venv: _Venv, requirements: Iterable[str], label: str, what: str) ->
 
 
 def _hook_metadata(tree: Path, build: BuildEnv, label: str) -> CoreMetadata:
-    requires, backend, backend_path = _build_system(tree, label)
+    requires, backend, backend_path = _build_system(tree)
     try:
         import pyproject_hooks
     except ImportError:
