@@ -466,7 +466,9 @@ class SimpleSource:
         sha = dist.file.sha256
         if not self.refresh or self.offline:
             cached = self.cache.load_metadata(sha)
-            if isinstance(cached, FileMetadata):
+            # "unknown without a build", from a run that did not build: build now if we may
+            if isinstance(cached, FileMetadata) and (
+                    cached.requires_dist is not None or self.build is None or self.offline):
                 return cached
             if isinstance(cached, str):
                 raise MetadataError(cached)
