@@ -327,12 +327,24 @@ def test_links_inside_the_archive_are_kept(tmp_path: Path) -> None:
         real = tarfile.TarInfo("pkg/real.py")
         real.size = len(data)
         tf.addfile(real, io.BytesIO(data))
-        link = tarfile.TarInfo("pkg/sub/alias.py")
-        link.type = tarfile.SYMTYPE
-        link.linkname = "../real.py"
-        tf.addfile(link)
-    unpack_sdist("pkg-1.tar.gz", buf.getvalue(), tmp_path / "out")
-    assert (tmp_path / "out/pkg/sub/alias.py").read_text() == "x = 1\n"
+        for name, kind, target in [
+            ("pkg/sub/alias.py", tarfile.SYMTYPE, "../real.py"),  # before its directory's
+            ("pkg/hard.py", tarfile.LNKTYPE, "pkg/real.py"),
+            ("pkg/more", tarfile.SYMTYPE, "sub"),  # a directory: copied
+            ("pkg/here", tarfile.SYMTYPE, "."),  # a loop: left out
+            ("pkg/top.py", tarfile.SYMTYPE, "here/../real.py"),  # read as written: pkg/real.py
+        ]:
+            link = tarfile.TarInfo(name)
+            link.type = kind
+            link.linkname = target
+            tf.addfile(link)
+    out = tmp_path / "out"
+    unpack_sdist("pkg-1.tar.gz", buf.getvalue(), out)
+    for name in ("sub/alias.py", "hard.py", "top.py", "more/alias.py"):
+        assert (out / "pkg" / name).read_text() == "x = 1\n"
+    assert not (out / "pkg/here").exists()
+    # copies, not links: nothing written later can go through one
+    assert not [p for p in out.rglob("*") if p.is_symlink()]
 
 
 # --- online --------------------------------------------------------------------------------

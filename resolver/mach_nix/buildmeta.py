@@ -303,7 +303,7 @@ def _tree_root(root: Path) -> Path:
     return root
 
 
-def _safe_relpath(name: str, filename: str) -> PurePosixPath:
+def _safe_relpath(name: str) -> PurePosixPath:
     path = PurePosixPath(name.replace("\\", "/"))
     if path.is_absolute() or (path.parts and ":" in path.parts[0]):  # "/x", "C:/x"
         raise MetadataError(f"refused to unpack: member {name!r} has an absolute path")
@@ -313,18 +313,16 @@ def _safe_relpath(name: str, filename: str) -> PurePosixPath:
     return PurePosixPath(*[p for p in path.parts if p not in ("", ".")])
 
 
-def _within(root: Path, target: Path) -> bool:
-    try:
-        target.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
-
-
 def unpack_sdist(filename: str, data: bytes, dest: Path) -> None:
     """Unpack an sdist archive into `dest` (created), refusing members with absolute paths or
-    `..`, links that lead out of `dest`, devices, and more than MAX_UNPACKED_BYTES. Raises
-    MetadataError naming the archive and the member."""
+    `..` and links that point out of the archive, and more than MAX_UNPACKED_BYTES. Raises
+    MetadataError naming the member.
+
+    Links are unpacked as copies of what they point to (files and directories unpacked from
+    the archive), so the tree has no symbolic link that a later member could be written
+    through; a link to nothing or to a directory that contains it is left out, and so are
+    devices and fifos.
+    """
     dest.mkdir(parents=True, exist_ok=False)
     total = 0
 
@@ -332,23 +330,19 @@ def unpack_sdist(filename: str, data: bytes, dest: Path) -> None:
         nonlocal total
         total += size
         if total > MAX_UNPACKED_BYTES:
-            raise MetadataError(f"refused to unpack: over "
-                                f"{MAX_UNPACKED_BYTES // 2**20} MB")
+            raise MetadataError(f"refused to unpack: over {MAX_UNPACKED_BYTES // 2**20} MB")
 
     def place(rel: PurePosixPath) -> Path:
         target = dest.joinpath(*rel.parts)
-        # a symlink unpacked earlier must not carry later members out of dest
-        if not _within(dest, target.parent):
-            raise MetadataError(f"refused to unpack: {rel} leads out of the "
-                                "archive's directory through a link")
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
+    links: list[tuple[PurePosixPath, PurePosixPath, str]] = []
     try:
         if filename.lower().endswith(".zip"):
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
                 for info in zf.infolist():
-                    rel = _safe_relpath(info.filename, filename)
+                    rel = _safe_relpath(info.filename)
                     if not rel.parts:
                         continue
                     if info.is_dir():
@@ -359,7 +353,7 @@ def unpack_sdist(filename: str, data: bytes, dest: Path) -> None:
             return
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tf:
             for m in tf:
-                rel = _safe_relpath(m.name, filename)
+                rel = _safe_relpath(m.name)
                 if not rel.parts:
                     continue
                 if m.isdir():
@@ -369,40 +363,48 @@ def unpack_sdist(filename: str, data: bytes, dest: Path) -> None:
                     f = tf.extractfile(m)
                     place(rel).write_bytes(f.read() if f is not None else b"")
                 elif m.issym() or m.islnk():
-                    _link(tf, m, rel, dest, filename, place)
-                # devices and fifos have no place in an sdist: skipped
+                    links.append((rel, _link_target(m, rel), m.name))
+        # after every file: a link may come before what it points to
+        for rel, target_rel, name in links:
+            source = dest.joinpath(*target_rel.parts)
+            target = dest.joinpath(*rel.parts)
+            if target.exists():
+                raise MetadataError(f"refused to unpack: link {name!r} would replace a member")
+            if source.is_file():
+                account(source.stat().st_size)
+                place(rel)
+                shutil.copyfile(source, target)
+            elif source.is_dir() and target_rel.parts != rel.parts[: len(target_rel.parts)]:
+                # (a link to a directory that contains it, a loop, is left out)
+                account(sum(f.stat().st_size for f in source.rglob("*") if f.is_file()))
+                place(rel)
+                shutil.copytree(source, target)
     except (tarfile.TarError, zipfile.BadZipFile, EOFError, ValueError) as e:
         raise MetadataError(f"the archive cannot be read: {e}") from None
     except OSError as e:
         raise MetadataError(f"cannot unpack: {e}") from None
 
 
-def _link(tf: tarfile.TarFile, m: tarfile.TarInfo, rel: PurePosixPath, dest: Path,
-          filename: str, place: Any) -> None:
+def _link_target(m: tarfile.TarInfo, rel: PurePosixPath) -> PurePosixPath:
+    """Where a link member points, as a path inside the archive; MetadataError when it
+    points out. A symbolic link is relative to its directory, a hard link to the top."""
     linkname = m.linkname.replace("\\", "/")
-    if linkname.startswith("/"):
-        raise MetadataError(f"refused to unpack: link {m.name!r} points to an "
-                            f"absolute path ({m.linkname})")
-    if m.issym():
-        # relative to the link's own directory
-        target_rel = PurePosixPath(*rel.parts[:-1]) / linkname
-    else:
-        target_rel = PurePosixPath(linkname.removeprefix("./"))  # hard links: to the top
-    depth = 0
-    for part in target_rel.parts:
-        depth += -1 if part == ".." else 0 if part in ("", ".") else 1
-        if depth < 0:
-            raise MetadataError(f"refused to unpack: link {m.name!r} points out "
-                                f"of the archive's directory ({m.linkname})")
-    target = place(rel)
-    if m.issym():
-        os.symlink(linkname, target)
-    else:
-        source = dest.joinpath(*[p for p in target_rel.parts if p not in ("", ".")])
-        if not source.is_file() or not _within(dest, source):
-            raise MetadataError(f"refused to unpack: hard link {m.name!r} to "
-                                f"{m.linkname!r}, which is not a file unpacked before it")
-        shutil.copyfile(source, target)
+    if linkname.startswith("/") or ":" in linkname.split("/")[0]:
+        raise MetadataError(f"refused to unpack: link {m.name!r} points to an absolute path "
+                            f"({m.linkname})")
+    base = list(rel.parts[:-1]) if m.issym() else []
+    parts: list[str] = base
+    for part in linkname.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                raise MetadataError(f"refused to unpack: link {m.name!r} points out of the "
+                                    f"archive ({m.linkname})")
+            parts.pop()
+        else:
+            parts.append(part)
+    return PurePosixPath(*parts)
 
 
 # --- the isolated build ------------------------------------------------------------------
