@@ -238,6 +238,22 @@ def test_uninstallable_build_requirements(tmp_path: Path) -> None:
     assert "No matching distribution" in message  # pip's own words, at the end
 
 
+@pytest.mark.parametrize(("files", "message"), [
+    ({"README": "no build configuration"}, "not a Python project"),
+    ({"pyproject.toml": "[build-system]\nrequires = []\nbuild-backend = 'b'\n"
+                        "backend-path = ['..']\n"}, "backend-path '..' is not a directory inside"),
+    ({"pyproject.toml": "[build-system]\nrequires = ['ok', 'not valid!']\n"}, "invalid requirement"),
+    ({"pyproject.toml": "[build-system\n"}, "pyproject.toml cannot be read"),
+], ids=["no-build-config", "backend-path-outside", "bad-build-requires", "bad-toml"])
+def test_a_tree_that_is_wrong_in_itself_is_a_metadata_error(
+    tmp_path: Path, files: dict[str, str], message: str,
+) -> None:
+    # the file's fault, found before any venv is made: online, its release is skipped
+    tree = write_tree(tmp_path / "tree", files)
+    with pytest.raises(MetadataError, match=message):
+        source_tree_metadata(tree, build=BuildEnv(python="/nonexistent/python"))
+
+
 def test_python_without_venv(tmp_path: Path) -> None:
     # a Python as Debian ships it without python3-venv: `-m venv` fails with this text
     fake = tmp_path / "python3"

@@ -434,6 +434,12 @@ def _build_system(tree: Path) -> tuple[list[str], str, list[str] | None]:
             isinstance(backend_path, list) and all(isinstance(p, str) for p in backend_path))):
         raise MetadataError("pyproject.toml [build-system]: build-backend must be a string "
                             "and backend-path a list of strings")
+    for entry in backend_path or ():
+        # PEP 517: relative, and inside the tree (pyproject_hooks would refuse it later)
+        inside = (tree / entry).resolve()
+        if Path(entry).is_absolute() or not inside.is_relative_to(tree.resolve()):
+            raise MetadataError(f"pyproject.toml [build-system] backend-path {entry!r} is not "
+                                "a directory inside the project")
     return list(requires), backend, backend_path
 
 
