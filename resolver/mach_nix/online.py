@@ -54,7 +54,7 @@ _FAILURE_HINT = (
 
 _UNKNOWN_DEPENDENCIES = (
     "its dependencies cannot be known without building it (no wheel metadata, and the sdist "
-    "has no static metadata)"
+    "has no static metadata; mach-nix builds it to read them when not --offline)"
 )
 
 
