@@ -19,6 +19,7 @@ from .errors import MachNixError
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
+    from .buildmeta import BuildEnv
     from .direct import Fetcher
     from .formats import ProviderConfig, Resolution
     from .requirements import RequirementSet
@@ -130,7 +131,7 @@ def _open_source(
     from .online import SimpleSource, online_client
 
     cache = Cache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
-    return SimpleSource(
+    source = SimpleSource(
         args.index_url or DEFAULT_INDEX_URL,
         cache=cache,
         client=online_client(timeout=args.timeout, retries=args.retries),
@@ -138,20 +139,36 @@ def _open_source(
         refresh=args.refresh,
         tags={str(t) for t in target.supported_tags()},
     )
+    if not args.offline:
+        source.build = _build_env(source.index_url, cache.root)
+    return source
+
+
+def _build_env(index_url: str, cache_dir: Path) -> BuildEnv:
+    """Isolated builds of sdists without static metadata: build requirements from the index
+    the resolution uses, results kept in its cache."""
+    from .buildmeta import BuildEnv
+
+    return BuildEnv(python=sys.executable, index_url=index_url, cache_dir=cache_dir)
 
 
 def _direct_fetcher(args: argparse.Namespace) -> Fetcher:
     """Fetches direct references (URLs, git, paths): these are downloaded even with --index,
-    which only says where projects named by version come from."""
+    which only says where projects named by version come from. Trees and sdists without
+    static metadata are built (PEP 517) as `buildmeta` does for the online resolver."""
+    from dataclasses import replace
+
     from .cache import default_cache_dir
     from .direct import Fetcher
     from .online import online_client
 
     cache_dir = Path(args.cache_dir) if args.cache_dir else default_cache_dir()
+    build = replace(_build_env(args.index_url or DEFAULT_INDEX_URL, cache_dir),
+                    offline=args.offline)
     if args.offline:
-        return Fetcher(download=None, cache_dir=cache_dir)
+        return Fetcher(download=None, cache_dir=cache_dir, build=build)
     client = online_client(timeout=args.timeout, retries=args.retries)
-    return Fetcher(download=lambda url: client.get(url).body, cache_dir=cache_dir)
+    return Fetcher(download=lambda url: client.get(url).body, cache_dir=cache_dir, build=build)
 
 
 def _resolve_with(

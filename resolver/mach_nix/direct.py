@@ -36,9 +36,10 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from .buildmeta import BuildEnv, sdist_metadata, source_tree_metadata
 from .errors import MachNixError, RequirementsError
 from .index import File
-from .metadata import MetadataError, metadata_from_sdist, metadata_from_wheel, parse_core_metadata
+from .metadata import MetadataError, metadata_from_wheel
 from .names import normalize
 from .requirements import DirectLink, ParsedRequirement, RequirementSet
 from .target import Target
@@ -74,84 +75,6 @@ class DirectPackage:
         return Version(self.version)
 
 
-# --- metadata of a source tree --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TreeMetadata:
-    name: str
-    version: str
-    requires_dist: tuple[str, ...]
-    requires_python: str | None
-
-
-def _with_extra(line: str, extra: str) -> str:
-    try:
-        req = Requirement(line)
-    except InvalidRequirement as e:
-        raise MetadataError(f"its dependency {line!r} is not a valid requirement ({e})") from None
-    marker = f'extra == "{extra}"'
-    if req.marker is not None:
-        marker = f"({req.marker}) and {marker}"
-    req.marker = None
-    return f"{req} ; {marker}"
-
-
-def static_tree_metadata(tree: Path) -> TreeMetadata:
-    """Name, version and dependencies of a source tree from static metadata: pyproject.toml's
-    `[project]` table (PEP 621) when nothing needed is `dynamic`, else a PKG-INFO of Metadata
-    2.2+ with static Requires-Dist. Raises `MetadataError` when only a build would tell.
-
-    Stands in for `buildmeta.source_tree_metadata` (PEP 517 hooks), which replaces it.
-    """
-    pyproject = tree / "pyproject.toml"
-    problem = "it has no pyproject.toml with a [project] table and no PKG-INFO"
-    if pyproject.is_file():
-        import tomllib
-
-        try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-            raise MetadataError(f"its pyproject.toml cannot be read ({e})") from None
-        project = data.get("project")
-        if isinstance(project, dict):
-            dynamic = set(project.get("dynamic") or ())
-            needed = {"version", "dependencies", "optional-dependencies", "requires-python"}
-            if isinstance(project.get("name"), str) and not dynamic & needed:
-                version = project.get("version")
-                if not isinstance(version, str):
-                    raise MetadataError("its pyproject.toml [project] has no version")
-                deps = [str(d) for d in project.get("dependencies") or ()]
-                for extra, lines in sorted((project.get("optional-dependencies") or {}).items()):
-                    deps += [_with_extra(str(d), str(extra)) for d in lines]
-                rp = project.get("requires-python")
-                return TreeMetadata(project["name"], version, tuple(deps),
-                                    rp if isinstance(rp, str) else None)
-            problem = (f"its pyproject.toml declares {', '.join(sorted(dynamic & needed))} "
-                       "dynamic (only a build can tell)")
-    pkg_info = tree / "PKG-INFO"
-    if pkg_info.is_file():
-        md = parse_core_metadata(pkg_info.read_bytes())
-        name, version = _name_version(pkg_info.read_bytes())
-        if md.static_requires_dist and name and version:
-            return TreeMetadata(name, version, md.requires_dist, md.requires_python)
-        problem = "its PKG-INFO is older than Metadata 2.2 or declares Requires-Dist dynamic"
-    raise MetadataError(
-        f"{problem}; mach-nix reads static metadata only (PEP 517 metadata hooks are not run "
-        "yet)"
-    )
-
-
-def _name_version(data: bytes) -> tuple[str | None, str | None]:
-    import email.parser
-    import email.policy
-
-    msg = email.parser.HeaderParser(policy=email.policy.compat32).parsestr(
-        data.decode("utf-8", errors="replace"))
-    name, version = msg.get("Name"), msg.get("Version")
-    return (str(name).strip() if name else None, str(version).strip() if version else None)
-
-
 # --- fetching ---------------------------------------------------------------------------
 
 
@@ -170,6 +93,9 @@ class Fetcher:
     download: Downloader | None = None
     cache_dir: Path | None = None
     fetched: Mapping[str, str] | None = None
+    #: isolated builds for trees and sdists without static metadata (PEP 517 hooks); None
+    #: (the Nix derivation) reads static metadata only
+    build: BuildEnv | None = None
 
     @property
     def offline(self) -> bool:
@@ -314,7 +240,7 @@ def _stderr(r: subprocess.CompletedProcess[bytes]) -> str:
 
 def _archive_package(
     parsed: ParsedRequirement, filename: str, data: bytes, url: str, source: dict[str, Any],
-    work: Path,
+    build: BuildEnv | None,
 ) -> DirectPackage:
     sha256 = hashlib.sha256(data).hexdigest()
     where = f"{parsed.location}: {filename}"
@@ -331,57 +257,47 @@ def _archive_package(
                 source=source, origin=parsed.location,
             )
         name, version = parse_sdist_filename(filename)
-        sd = metadata_from_sdist(filename, data)
-        requires_dist, requires_python = sd.requires_dist, sd.requires_python
-        if requires_dist is None:
-            tree = _unpack(filename, data, work)
-            tmd = static_tree_metadata(tree)
-            requires_dist, requires_python = tmd.requires_dist, tmd.requires_python
+        md = sdist_metadata(filename, data, build=build, sha256=sha256)
     except (InvalidWheelFilename, InvalidSdistFilename) as e:
         raise DirectReferenceError(f"{where}: the file name is not a wheel's or an sdist's ({e}); "
                                    "point at the distribution file as PyPI names it.") from None
     except (MetadataError, zipfile.BadZipFile, tarfile.TarError, OSError) as e:
         raise DirectReferenceError(
             f"{where}: the metadata of {parsed.name} cannot be read: {e}. Use a wheel of it, or "
-            "a source tree or sdist with static metadata (pyproject.toml [project])."
+            "an sdist with static metadata (PKG-INFO 2.2+ or pyproject.toml [project])"
+            + (", or lock it with `mach-nix lock`, which can run its build backend."
+               if build is None else ".")
         ) from None
     return DirectPackage(
-        name=normalize(name), version=str(version), requires_dist=tuple(requires_dist),
-        requires_python=requires_python, provider="sdist",
+        name=normalize(name), version=str(version), requires_dist=tuple(md.requires_dist),
+        requires_python=md.requires_python, provider="sdist",
         file=File(filename=filename, url=url, sha256=sha256, kind="sdist"),
         source=source, origin=parsed.location,
     )
 
 
-def _unpack(filename: str, data: bytes, work: Path) -> Path:
-    dest = work / "sdist"
-    if filename.endswith(".zip"):
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            zf.extractall(dest)
-    else:
-        with tarfile.open(fileobj=io.BytesIO(data)) as tf:
-            tf.extractall(dest, filter="data")
-    tops = [p for p in dest.iterdir() if p.is_dir()]
-    return tops[0] if len(tops) == 1 else dest
-
-
 def _tree_package(
-    parsed: ParsedRequirement, tree: Path, source: dict[str, Any], what: str
+    parsed: ParsedRequirement, tree: Path, source: dict[str, Any], what: str,
+    build: BuildEnv | None,
 ) -> DirectPackage:
     try:
-        md = static_tree_metadata(tree)
+        md = source_tree_metadata(tree, build=build, label=f"{parsed.name} ({what})")
+        if not md.name or not md.version:
+            raise MetadataError("its metadata has no Name or no Version")
         Version(md.version)
     except MetadataError as e:
         raise DirectReferenceError(
             f"{parsed.location}: the metadata of {what} cannot be read: {e}. Declare name, "
-            "version and dependencies statically in pyproject.toml's [project] table, or "
-            "build a wheel or sdist and require that file."
+            "version and dependencies statically in pyproject.toml's [project] table"
+            + (", or lock it with `mach-nix lock`, which can run its build backend."
+               if build is None else ", or fix the project so that its build backend runs.")
         ) from None
     except InvalidVersion:
         raise DirectReferenceError(f"{parsed.location}: {what} has version {md.version!r}, "
                                    "which is not a PEP 440 version; fix the version.") from None
     return DirectPackage(name=normalize(md.name), version=md.version,
-                         requires_dist=md.requires_dist, requires_python=md.requires_python,
+                         requires_dist=tuple(md.requires_dist),
+                         requires_python=md.requires_python,
                          provider="sdist", file=None, source=source, origin=parsed.location)
 
 
@@ -395,7 +311,7 @@ def read_reference(parsed: ParsedRequirement, fetcher: Fetcher) -> DirectPackage
             filename = _filename(link.location)
             data = fetcher.url_bytes(parsed, link)
             pkg = _archive_package(parsed, filename, data, link.location,
-                                   {"kind": "url", "url": link.location}, work)
+                                   {"kind": "url", "url": link.location}, fetcher.build)
             assert pkg.file is not None
             if link.sha256 is not None and pkg.file.sha256 != link.sha256:
                 raise DirectReferenceError(
@@ -410,7 +326,8 @@ def read_reference(parsed: ParsedRequirement, fetcher: Fetcher) -> DirectPackage
             if link.subdirectory:
                 source["subdirectory"] = link.subdirectory
                 tree = tree / link.subdirectory
-            return _tree_package(parsed, tree, source, f"{link.location}@{commit[:12]}")
+            return _tree_package(parsed, tree, source, f"{link.location}@{commit[:12]}",
+                                 fetcher.build)
         # a local path
         path = (fetcher._nix_copy(parsed, link) if fetcher.offline else link.local_path())
         kind = "editable" if link.editable else "path"
@@ -423,12 +340,13 @@ def read_reference(parsed: ParsedRequirement, fetcher: Fetcher) -> DirectPackage
             raise DirectReferenceError(f"{parsed.location}: {link.location}{base} does not "
                                        f"exist; fix the path.{hint}")
         if path.is_dir():
-            return _tree_package(parsed, path, source, link.location)
+            return _tree_package(parsed, path, source, link.location, fetcher.build)
         if link.editable:
             raise DirectReferenceError(f"{parsed.location}: -e {link.location} is a file; -e "
                                        "takes a project directory.")
         filename = _filename(link.location)
-        pkg = _archive_package(parsed, filename, path.read_bytes(), link.location, source, work)
+        pkg = _archive_package(parsed, filename, path.read_bytes(), link.location, source,
+                               fetcher.build)
         assert pkg.file is not None
         if link.sha256 is not None and pkg.file.sha256 != link.sha256:
             raise DirectReferenceError(
