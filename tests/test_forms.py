@@ -528,3 +528,40 @@ def test_a_branch_is_fetched_again_from_the_cached_clone(target: dict[str, Any],
     git(repo, "commit", "-qam", "2.0")
     assert version() == "2.0"
     assert len(list((tmp_path / "c" / "git").iterdir())) == 1  # one clone, fetched again
+
+
+DYNAMIC_PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "dynpkg"
+dynamic = ["version"]
+dependencies = ["six"]
+
+[tool.setuptools.dynamic]
+version = {attr = "dynpkg.__version__"}
+"""
+
+
+def test_a_tree_with_dynamic_metadata_is_built_on_the_cli_and_refused_in_nix(
+    target: dict[str, Any], tmp_path: Path
+) -> None:
+    """Only the build backend knows the version: the command line runs it (buildmeta); the
+    resolver derivation cannot, and says to lock instead."""
+    tree = tmp_path / "dyn"
+    (tree / "dynpkg").mkdir(parents=True)
+    (tree / "pyproject.toml").write_text(DYNAMIC_PYPROJECT)
+    (tree / "dynpkg" / "__init__.py").write_text("__version__ = '0.5'\n")
+    req = tmp_path / "requirements.txt"
+    req.write_text("./dyn\n")
+    result = mach_nix("resolve", "-r", str(req), *target_args(target), cache=tmp_path / "c")
+    assert result.returncode == 0, result.stderr
+    pkg = json.loads(result.stdout)["packages"]["dynpkg"]
+    assert pkg["version"] == "0.5" and pkg["dependencies"] == ["six"]
+
+    expr = (f"(import {ROOT} {{ pkgs = {DOUBLE}; pypiIndex = {INDEX}; }}).resolution {{ "
+            f"requirements = {req}; }}")
+    error = nixutil.nix_eval_error(expr, read_write=True).replace("\n", " ")
+    assert "metadata of ./dyn cannot be read" in error and "mach-nix lock" in error, error
