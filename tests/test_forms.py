@@ -565,3 +565,11 @@ def test_a_tree_with_dynamic_metadata_is_built_on_the_cli_and_refused_in_nix(
             f"requirements = {req}; }}")
     error = nixutil.nix_eval_error(expr, read_write=True).replace("\n", " ")
     assert "metadata of ./dyn cannot be read" in error and "mach-nix lock" in error, error
+
+
+def test_passwords_in_urls_are_not_kept() -> None:
+    from mach_nix.direct import without_password
+
+    assert without_password("https://user:tok@h.example:8443/r.git") == "https://user@h.example:8443/r.git"
+    assert without_password("https://:tok@h.example/x.whl") == "https://h.example/x.whl"
+    assert without_password("ssh://git@h.example/r.git") == "ssh://git@h.example/r.git"

@@ -21,7 +21,7 @@ import tarfile
 import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,6 @@ from .requirements import DirectLink, ParsedRequirement, RequirementSet
 from .target import Target
 
 _HEX40 = re.compile(r"^[0-9a-f]{40}$")
-_TREE_SKIP = {".git", "__pycache__", ".mypy_cache", ".pytest_cache", ".tox", ".venv"}
 
 
 class DirectReferenceError(RequirementsError):
@@ -68,11 +67,6 @@ class DirectPackage:
     source: Mapping[str, Any]
     #: where it was asked for, for messages ("requirements.txt, line 3")
     origin: str
-    extras: frozenset[str] = field(default_factory=frozenset)
-
-    @property
-    def parsed_version(self) -> Version:
-        return Version(self.version)
 
 
 # --- fetching ---------------------------------------------------------------------------
@@ -198,9 +192,12 @@ def _git_checkout(
         if r.returncode != 0:
             shutil.rmtree(tmp, ignore_errors=True)
             raise DirectReferenceError(
-                f"{where}: git clone failed ({_stderr(r)}). Check the URL and that the "
-                "repository is reachable from this machine."
+                f"{where}: git clone failed ({_stderr(r, link.location, clean)}). Check the URL "
+                "and that the repository is reachable from this machine."
             )
+        # the clone's config would keep the URL, credentials and all: keep it without them
+        # (every fetch names the URL itself)
+        _git(["config", "remote.origin.url", clean], cwd=tmp)
         try:
             tmp.rename(root)
         except OSError:
@@ -223,16 +220,19 @@ def _git_checkout(
         )
     archive = _git(["archive", "--format=tar", commit], cwd=root)
     if archive.returncode != 0:
-        raise DirectReferenceError(f"{where}: git archive of {commit} failed ({_stderr(archive)}).")
+        raise DirectReferenceError(f"{where}: git archive of {commit} failed "
+                                   f"({_stderr(archive, link.location, clean)}).")
     dest = work / "git"
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tf:
         tf.extractall(dest, filter="data")
     return commit, dest
 
 
-def _stderr(r: subprocess.CompletedProcess[bytes]) -> str:
+def _stderr(r: subprocess.CompletedProcess[bytes], url: str = "", clean: str = "") -> str:
+    """git's last line of complaint, with any credentials of the URL taken out."""
     text = r.stderr.decode(errors="replace").strip().splitlines()
-    return text[-1] if text else f"exit status {r.returncode}"
+    line = text[-1] if text else f"exit status {r.returncode}"
+    return line.replace(url, clean) if url else line
 
 
 # --- reading one reference --------------------------------------------------------------
@@ -310,8 +310,9 @@ def read_reference(parsed: ParsedRequirement, fetcher: Fetcher) -> DirectPackage
         if link.kind == "url":
             filename = _filename(link.location)
             data = fetcher.url_bytes(parsed, link)
-            pkg = _archive_package(parsed, filename, data, link.location,
-                                   {"kind": "url", "url": link.location}, fetcher.build)
+            public = without_password(link.location)
+            pkg = _archive_package(parsed, filename, data, public,
+                                   {"kind": "url", "url": public}, fetcher.build)
             assert pkg.file is not None
             if link.sha256 is not None and pkg.file.sha256 != link.sha256:
                 raise DirectReferenceError(
@@ -322,7 +323,8 @@ def read_reference(parsed: ParsedRequirement, fetcher: Fetcher) -> DirectPackage
             return pkg
         if link.kind == "git":
             commit, tree = fetcher.git_tree(parsed, link, work)
-            source: dict[str, Any] = {"kind": "git", "url": link.location, "rev": commit}
+            source: dict[str, Any] = {"kind": "git", "url": without_password(link.location),
+                                      "rev": commit}
             if link.subdirectory:
                 source["subdirectory"] = link.subdirectory
                 tree = tree / link.subdirectory
@@ -354,6 +356,22 @@ def read_reference(parsed: ParsedRequirement, fetcher: Fetcher) -> DirectPackage
                 f"#sha256={link.sha256}; fix the hash or the file."
             )
         return pkg
+
+
+def without_password(url: str) -> str:
+    """The URL as the resolution and the lock may keep it: a password or token in it is
+    dropped (the user name stays: `ssh://git@host/...` needs it). Fetching it then needs the
+    credentials from elsewhere (netrc, a git credential helper), never from the lock."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    user = f"{parts.username}@" if parts.username else ""
+    return urlunsplit(parts._replace(netloc=user + host))
 
 
 def _filename(location: str) -> str:
