@@ -573,3 +573,21 @@ def test_passwords_in_urls_are_not_kept() -> None:
     assert without_password("https://user:tok@h.example:8443/r.git") == "https://user@h.example:8443/r.git"
     assert without_password("https://:tok@h.example/x.whl") == "https://h.example/x.whl"
     assert without_password("ssh://git@h.example/r.git") == "ssh://git@h.example/r.git"
+
+
+def test_the_doubles_mkshell_behaves_as_nixpkgs() -> None:
+    """What mkPythonShell relies on: packages become nativeBuildInputs, inputsFrom's inputs
+    are merged (without the inputsFrom derivations themselves) and their shellHooks run first,
+    passthru is kept, and the shell builds."""
+    result = nixutil.nix_eval_json(
+        f"let pkgs = {DOUBLE}; a = pkgs.mkShell {{ shellHook = \"echo a\"; buildInputs = [ pkgs.python3 ]; }}; "
+        "s = pkgs.mkShell { packages = [ pkgs.python3 ]; inputsFrom = [ a ]; shellHook = \"echo b\"; "
+        "passthru.x = 1; FOO = \"bar\"; }; "
+        "in { inherit (s) shellHook x FOO; native = map (d: d.name) s.nativeBuildInputs; "
+        "build = map (d: d.name) s.buildInputs; }"
+    )
+    assert result["shellHook"] == "echo a\necho b"
+    assert result["x"] == 1 and result["FOO"] == "bar"
+    assert len(result["native"]) == 1 and len(result["build"]) == 1
+    out = nixutil.nix_build_expr(f"{DOUBLE}.mkShell {{ packages = [ ]; }}")
+    assert "the existence of this path is not guaranteed" in out.read_text()
