@@ -280,9 +280,12 @@ def test_direct_reference_errors(project: dict[str, Any], target: dict[str, Any]
 
 
 def test_hashes_that_match_pass(target: dict[str, Any], tmp_path: Path) -> None:
-    index = json.loads((INDEX / "projects" / "si" / "six.json").read_text())
-    files = index["releases"]["1.17.0"]["files"]
-    hashes = " ".join(f"--hash=sha256:{f['sha256']}" for f in files)
+    from mach_nix.index import Index
+
+    project = Index(INDEX).project("six")
+    assert project is not None
+    (release,) = [r for r in project.releases if r.version == "1.17.0"]
+    hashes = " ".join(f"--hash=sha256:{f.sha256}" for f in release.files)
     req = tmp_path / "requirements.txt"
     req.write_text(f"six==1.17.0 {hashes}\n")
     result = mach_nix("resolve", "-r", str(req), *target_args(target), cache=tmp_path)

@@ -125,7 +125,7 @@ def resolve_requirements(
 
     provider = IndexProvider(index, target, providers, pre=pre or requirements.pre,
                              constraints=constraints, requested=[r.name for r in root_reqs],
-                             direct=direct)
+                             roots=root_reqs, direct=direct)
     provider.prefetch(root_reqs)
     unknown = [r for r in roots if provider.project_info(r.name) is None]
     if unknown:
@@ -261,8 +261,8 @@ def _why_nothing_fits(
             return f"{index.label} has no releases of {name}", False
         return ((f"no release of {name} can be used for {provider.target.describe()} "
                 f"({skipped_text})"), False)
-    usable = [o.release.version for o in options if not o.yanked]
-    yanked = [o.release.version for o in options if o.yanked]
+    usable = [o.release.version for o, c in options if not c.yanked]
+    yanked = [o.release.version for o, c in options if c.yanked]
     text = f"no version of {name} satisfies all of these (usable versions: {_versions(usable) or 'none'}"
     if yanked:
         # PEP 592: a yanked release is used only when pinned with == (or ===)
