@@ -19,6 +19,8 @@ from .errors import MachNixError
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
+    from .buildmeta import BuildEnv
+    from .direct import Fetcher
     from .formats import ProviderConfig, Resolution
     from .requirements import RequirementSet
     from .source import PackageSource
@@ -91,22 +93,13 @@ def _requirement_set(args: argparse.Namespace) -> RequirementSet:
 
     requirements = RequirementSet()
     for path in args.requirement:
-        more = parse_requirement_set_file(Path(path))
-        requirements = RequirementSet(
-            requirements.requirements + more.requirements,
-            requirements.constraints + more.constraints,
-            requirements.pre or more.pre,
-        )
+        requirements = requirements.merge(parse_requirement_set_file(Path(path)))
     for path in getattr(args, "constraint", ()):
         # read as the `-c FILE` line of a requirements file would be, so that it is checked as
         # constraints are (no extras, ...)
         more = parse_requirement_set(f"-c {shlex.quote(path)}\n", source="--constraint",
                                      base_dir=Path("."))
-        requirements = RequirementSet(
-            requirements.requirements,
-            requirements.constraints + more.constraints,
-            requirements.pre or more.pre,
-        )
+        requirements = requirements.merge(RequirementSet(constraints=more.constraints))
     return requirements
 
 
@@ -138,7 +131,7 @@ def _open_source(
     from .online import SimpleSource, online_client
 
     cache = Cache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
-    return SimpleSource(
+    source = SimpleSource(
         args.index_url or DEFAULT_INDEX_URL,
         cache=cache,
         client=online_client(timeout=args.timeout, retries=args.retries),
@@ -146,6 +139,36 @@ def _open_source(
         refresh=args.refresh,
         tags={str(t) for t in target.supported_tags()},
     )
+    if not args.offline:
+        source.build = _build_env(source.index_url, cache.root)
+    return source
+
+
+def _build_env(index_url: str, cache_dir: Path) -> BuildEnv:
+    """Isolated builds of sdists without static metadata: build requirements from the index
+    the resolution uses, results kept in its cache."""
+    from .buildmeta import BuildEnv
+
+    return BuildEnv(python=sys.executable, index_url=index_url, cache_dir=cache_dir)
+
+
+def _direct_fetcher(args: argparse.Namespace) -> Fetcher:
+    """Fetches direct references (URLs, git, paths): these are downloaded even with --index,
+    which only says where projects named by version come from. Trees and sdists without
+    static metadata are built (PEP 517) as `buildmeta` does for the online resolver."""
+    from dataclasses import replace
+
+    from .cache import default_cache_dir
+    from .direct import Fetcher
+    from .online import online_client
+
+    cache_dir = Path(args.cache_dir) if args.cache_dir else default_cache_dir()
+    build = replace(_build_env(args.index_url or DEFAULT_INDEX_URL, cache_dir),
+                    offline=args.offline)
+    if args.offline:
+        return Fetcher(download=None, cache_dir=cache_dir, build=build)
+    client = online_client(timeout=args.timeout, retries=args.retries)
+    return Fetcher(download=lambda url: client.get(url).body, cache_dir=cache_dir, build=build)
 
 
 def _resolve_with(
@@ -157,7 +180,8 @@ def _resolve_with(
     with _open_source(args, target) as source:
         try:
             return resolve_requirements(requirements, index=source, target=target,
-                                        providers=providers, pre=args.pre)
+                                        providers=providers, pre=args.pre,
+                                        fetcher=_direct_fetcher(args))
         finally:
             for warning in getattr(source, "warnings", ()):
                 print(f"mach-nix: warning: {warning}", file=sys.stderr)

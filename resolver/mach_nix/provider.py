@@ -39,6 +39,8 @@ from .target import Target
 if TYPE_CHECKING:
     from resolvelib.structs import RequirementInformation
 
+    from .direct import DirectPackage
+
 _SDIST_SUFFIXES = (".tar.gz", ".zip")
 
 
@@ -194,6 +196,7 @@ class IndexProvider(_ProviderBase):
         constraints: Mapping[str, Sequence[Req]] | None = None,
         requested: Sequence[str] = (),
         roots: Sequence[Req] = (),
+        direct: Mapping[str, DirectPackage] | None = None,
     ) -> None:
         self.source = source
         #: the user's requirements in the order written: ties between them go to the first,
@@ -234,6 +237,22 @@ class IndexProvider(_ProviderBase):
         self._candidate_dependencies: dict[tuple[str, Version], list[Req]] = {}
         self._matches: dict[tuple[str, tuple[str, ...]],
                             tuple[list[_Option], list[_Option], bool, bool]] = {}
+        #: direct references (URL, git, path): each is the one release of its project
+        self.direct: dict[str, DirectPackage] = dict(direct or {})
+        for name, pkg in self.direct.items():
+            self._add_direct(normalize(name), pkg)
+
+    def _add_direct(self, name: str, pkg: DirectPackage) -> None:
+        """Make a direct reference the only option of its project, its file chosen and its
+        metadata at hand."""
+        version = Version(pkg.version)
+        # a source tree has no file; the provider only needs something to carry along
+        file = pkg.file or File(filename=f"{name}-{pkg.version}", url="", sha256="", kind="sdist")
+        release = Release(version=pkg.version, requires_dist=pkg.requires_dist,
+                          requires_python=pkg.requires_python, files=(file,))
+        self._metadata[(name, version)] = ReleaseMetadata(pkg.requires_dist, pkg.requires_python)
+        self._choices[(name, version)] = _Choice(pkg.provider, release, 0, yanked=False)
+        self._projects[name] = _ProjectInfo(options=[_Option(version, release)], skipped=[])
 
     # --- source access, cached per project -----------------------------------------------
 
