@@ -19,6 +19,7 @@
       lib = {
         mkPython = call "mkPython";
         mkPythonOverrides = call "mkPythonOverrides";
+        mkPythonShell = call "mkPythonShell";
         resolution = call "resolution";
         resolutionDrv = call "resolutionDrv";
       };

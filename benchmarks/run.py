@@ -238,7 +238,7 @@ class Bench:
         self.prepare(name, req)
         result = SetResult(name)
         index = self.index_dir(name)
-        files = list((index / "projects").rglob("*.json"))
+        files = list((index / "projects").rglob("*.json*"))
         result.index_projects = len(files)
         result.index_mb = sum(f.stat().st_size for f in files) / 1e6
         with tempfile.TemporaryDirectory() as tmp:

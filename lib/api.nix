@@ -7,6 +7,8 @@
   resolution1,
   lock1,
   core,
+  sources,
+  directRefs,
   defaultPython,
   defaultIndex,
 }:
@@ -38,12 +40,25 @@ let
       tests ? false,
       overridesPre ? [ ],
       overridesPost ? [ ],
+      projectDir ? null,
     }:
     let
       py = pythonFrom fn python;
+      # `requirements = ./requirements.txt;` reads the file, whose directory is then where
+      # relative paths in it (`./pkg`, `-e ./pkg`) are found, unless projectDir says otherwise.
+      requirementsIsPath = builtins.isPath requirements;
+      text = if requirementsIsPath then builtins.readFile requirements else requirements;
+      baseDir =
+        if projectDir != null then
+          projectDir
+        else if requirementsIsPath then
+          dirOf requirements
+        else
+          null;
       request = resolve.mkRequest {
         python = py;
-        inherit requirements providers pre;
+        requirements = text;
+        inherit providers pre;
       };
       # Without a lock, the resolver runs in a derivation (import-from-derivation).
       drv =
@@ -54,7 +69,12 @@ let
             python = py;
             index = pypiIndex;
             system = pkgs.stdenv.buildPlatform.system;
-            inherit request;
+            request = request // directRefs.forRequest {
+              inherit fn;
+              inherit (pkgs) fetchurl;
+              projectDir = baseDir;
+              requirements = text;
+            };
           };
       resolution =
         if lockFile != null then
@@ -64,9 +84,17 @@ let
     in
     {
       python = py;
-      inherit drv resolution overridesPre overridesPost;
+      projectDir = baseDir;
+      inherit
+        fn
+        drv
+        resolution
+        overridesPre
+        overridesPost
+        ;
       overrides = core.overridesFor {
-        inherit resolution tests;
+        inherit resolution tests fn;
+        projectDir = baseDir;
         python = py;
       };
     };
@@ -166,4 +194,59 @@ in
       py = overriddenPython ctx;
     in
     py.withPackages (ps: map (name: ps.${name}) (resolution1.packageNames ctx.resolution));
+
+  /**
+    A development shell (`pkgs.mkShell`) with a python environment of every package of the
+    resolution except the editable ones (`-e ./pkg`): those are imported from the working tree,
+    so edits show without a rebuild. Their dependencies are in the environment; the shellHook
+    puts each editable package's import root (its `src/` if it has one, else its directory)
+    first on PYTHONPATH. The environment is `passthru.pythonEnv`.
+
+    # Inputs
+
+    `args`
+    : the arguments of `mkPython`; relative `-e` paths need `projectDir` or
+      `requirements = ./requirements.txt`
+
+    # Type
+
+    ```
+    mkPythonShell :: AttrSet -> Derivation
+    ```
+
+    # Examples
+
+    ```nix
+    mach-nix.mkPythonShell { requirements = ./requirements.txt; lockFile = ./mach-nix.lock.json; }
+    ```
+  */
+  mkPythonShell =
+    args:
+    let
+      ctx = prepare "mkPythonShell" args;
+      py = overriddenPython ctx;
+      editable = resolution1.editableNames ctx.resolution;
+      others = builtins.filter (n: !(builtins.elem n editable)) (
+        resolution1.packageNames ctx.resolution
+      );
+      env = py.withPackages (ps: map (name: ps.${name}) others);
+      roots = map (
+        name:
+        sources.editableImportRoot {
+          inherit (ctx) fn projectDir;
+          pkg = ctx.resolution.packages.${name};
+        }
+      ) editable;
+    in
+    pkgs.mkShell {
+      name = "mach-nix-shell";
+      packages = [ env ];
+      shellHook = lib.concatMapStrings (root: ''
+        export PYTHONPATH=${lib.escapeShellArg root}''${PYTHONPATH:+:$PYTHONPATH}
+      '') (lib.reverseList roots);
+      passthru = {
+        pythonEnv = env;
+        inherit editable;
+      };
+    };
 }

@@ -18,7 +18,16 @@ let
     sdist = import ./providers/sdist.nix { inherit lib pkgs; };
   };
   buildFixes = import ../overrides { inherit lib pkgs; };
-  core = import ./overrides.nix { inherit lib providers buildFixes; };
+  sources = import ./sources.nix { inherit lib; };
+  directRefs = import ./direct.nix { inherit lib sources; };
+  core = import ./overrides.nix {
+    inherit
+      lib
+      providers
+      buildFixes
+      sources
+      ;
+  };
   api = import ./api.nix {
     inherit
       lib
@@ -27,6 +36,8 @@ let
       resolution1
       lock1
       core
+      sources
+      directRefs
       ;
     defaultPython = python;
     defaultIndex = pypiIndex;

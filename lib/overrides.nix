@@ -5,6 +5,7 @@
   lib,
   providers,
   buildFixes,
+  sources,
 }:
 let
   inherit (lib) elem filter;
@@ -62,10 +63,16 @@ in
     `tests`
     : run the packages' tests during their builds
 
+    `projectDir`
+    : the directory relative `path`/`editable` sources are found in (null: none given)
+
+    `fn`
+    : the public function's name, for messages
+
     # Type
 
     ```
-    overridesFor :: { resolution, python, tests } -> (AttrSet -> AttrSet -> AttrSet)
+    overridesFor :: { resolution, python, tests, projectDir ? null, fn ? "mkPythonOverrides" } -> (AttrSet -> AttrSet -> AttrSet)
     ```
 
     # Examples
@@ -79,6 +86,8 @@ in
       resolution,
       python,
       tests ? false,
+      projectDir ? null,
+      fn ? "mkPythonOverrides",
     }:
     let
       tools = buildToolClosure resolution.packages;
@@ -91,6 +100,7 @@ in
           inherit pkg tests;
           pythonPackages = if elem name tools then python.pkgs else self;
           dependencies = map (dep: self.${dep}) pkg.dependencies;
+          src = sources.srcOf { inherit fn projectDir pkg; };
         };
       in
       if buildFixes ? ${name} then built.overridePythonAttrs (buildFixes.${name} pkg) else built

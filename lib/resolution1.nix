@@ -12,6 +12,38 @@ let
     "dependencies"
   ];
 
+  # `source` (docs/resolution-format.md): its kind and the fields each kind needs.
+  sourceFields = {
+    index = [ ];
+    url = [ "url" ];
+    git = [
+      "url"
+      "rev"
+    ];
+    path = [ "path" ];
+    editable = [ "path" ];
+  };
+
+  isArchive = p: lib.hasSuffix ".whl" p || lib.hasSuffix ".tar.gz" p || lib.hasSuffix ".zip" p;
+
+  checkSource =
+    key: pkg:
+    let
+      kind = pkg.source.kind or "index";
+      missing = builtins.filter (f: !(pkg.source ? ${f})) (sourceFields.${kind} or [ ]);
+      tree = kind == "git" || kind == "editable" || (kind == "path" && !(isArchive pkg.source.path));
+    in
+    if !(sourceFields ? ${kind}) then
+      throw "mach-nix: '${key}' comes from a source of kind '${kind}', which this version of mach-nix cannot build; the resolver and lib/ come from different mach-nix versions."
+    else if missing != [ ] then
+      throw "mach-nix: the resolution's source of '${key}' lacks ${concatStringsSep ", " missing}; the resolver and lib/ disagree about resolution format 1. This is a bug in mach-nix."
+    else if tree && pkg.provider != "sdist" then
+      throw "mach-nix: '${key}' is a source tree (${kind}) but has provider '${pkg.provider}'; a tree builds with provider sdist. This is a bug in mach-nix."
+    else if !tree && !(pkg ? file) then
+      throw "mach-nix: the resolution's entry for '${key}' lacks file; the resolver and lib/ disagree about resolution format 1. This is a bug in mach-nix."
+    else
+      pkg;
+
   checkPackage =
     key: pkg:
     let
@@ -22,7 +54,7 @@ let
     else if pkg.provider != "sdist" && pkg.provider != "wheel" then
       throw "mach-nix: '${key}' ${pkg.version} was resolved to provider '${pkg.provider}', which this version of mach-nix cannot build."
     else
-      pkg;
+      checkSource key pkg;
 in
 {
   /**
@@ -56,4 +88,20 @@ in
     ```
   */
   packageNames = resolution: attrNames resolution.packages;
+
+  /**
+    Names of the packages a development shell takes from the working tree (source kind
+    `editable`), sorted.
+
+    # Type
+
+    ```
+    editableNames :: AttrSet -> [ String ]
+    ```
+  */
+  editableNames =
+    resolution:
+    builtins.filter (n: (resolution.packages.${n}.source.kind or "index") == "editable") (
+      attrNames resolution.packages
+    );
 }

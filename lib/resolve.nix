@@ -131,27 +131,36 @@ rec {
         else
           throw "mach-nix: the resolver needs ${lib.concatStringsSep " and " missing} from ${python.name}'s package set, which lacks them; use a nixpkgs whose python has resolvelib (>= 1.0) and packaging (>= 23).";
     in
-    derivation {
-      name = "mach-nix-resolution.json";
-      inherit system;
-      builder = python.interpreter;
-      args = [
-        "-B"
-        "-I"
-        "-c"
-        entry
-        searchPath
-        "resolve-request"
-        (builtins.toFile "mach-nix-request.json" (builtins.toJSON request))
-        "--index"
-        "${index}"
-        "--out"
-        (builtins.placeholder "out")
-      ];
-      # Resolutions are cheap to recompute and never worth a substituter round trip.
-      preferLocalBuild = true;
-      allowSubstitutes = false;
-    };
+    derivation (
+      {
+        name = "mach-nix-resolution.json";
+        inherit system;
+        builder = python.interpreter;
+        args = [
+          "-B"
+          "-I"
+          "-c"
+          entry
+          searchPath
+          "resolve-request"
+          # builtins.toFile may not refer to derivation outputs (fetchurl'd direct references):
+          # the file holds their paths as plain text, and `directInputs` makes them inputs.
+          (builtins.toFile "mach-nix-request.json" (
+            builtins.unsafeDiscardStringContext (builtins.toJSON request)
+          ))
+          "--index"
+          "${index}"
+          "--out"
+          (builtins.placeholder "out")
+        ];
+        # Resolutions are cheap to recompute and never worth a substituter round trip.
+        preferLocalBuild = true;
+        allowSubstitutes = false;
+      }
+      // lib.optionalAttrs (request ? directReferences) {
+        directInputs = builtins.attrValues request.directReferences;
+      }
+    );
 
   /**
     Read and validate the resolution a resolver derivation wrote (import-from-derivation).

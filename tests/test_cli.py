@@ -209,7 +209,8 @@ def test_resolve_request_imports_little(tmp_path: Path, index: Path) -> None:
         "from mach_nix.cli import main\n"
         "rc = main(sys.argv[1:])\n"
         "heavy = [m for m in ('mach_nix.crawler', 'mach_nix.http', 'urllib.request',"
-        " 'concurrent.futures', 'email.parser', 'tarfile', 'zipfile') if m in sys.modules]\n"
+        " 'concurrent.futures', 'email.parser', 'tarfile', 'zipfile', 'mach_nix.buildmeta',"
+        " 'pyproject_hooks') if m in sys.modules]\n"
         "print(rc, heavy)\n"
     )
     p = _python(code, "resolve-request", str(request), "--index", str(index), "--out", str(out))

@@ -96,7 +96,7 @@ def test_closure_follows_requested_extras_and_every_marker(
     # the win32-only and python<3.8-only dependencies are in: the index is target-independent.
     assert sorted(index.names()) == ["alpha", "beta", "delta", "dyn", "gamma", "winonly", "zeta"]
     meta = json.loads((out / "index.json").read_text())
-    assert meta["schemaVersion"] == 1 and meta["roots"] == ["alpha[fast]", "dyn"]
+    assert meta["schemaVersion"] == 2 and meta["roots"] == ["alpha[fast]", "dyn"]
     assert meta["extras"] == "requested" and meta["maxReleases"] is None
 
 
@@ -275,7 +275,8 @@ def test_update_fetches_only_new_releases_and_removes_nothing(
 ) -> None:
     out = tmp_path / "index"
     assert crawl(pypi, out, "alpha[fast]") == 0
-    before, meta_before = tree(out), (out / "index.json").read_bytes()
+    meta_before = (out / "index.json").read_bytes()
+    before = {name: releases(out, name) for name in Index(out).names()}
     add_second_releases(pypi)
     got = fetched(pypi)
     assert update(pypi, out) == 0
@@ -283,11 +284,10 @@ def test_update_fetches_only_new_releases_and_removes_nothing(
     assert "5.0" in releases(out, "alpha") and "3.0" in releases(out, "beta")
     assert releases(out, "eta")["1.0"].requires_dist == ("delta",)
     # every project file still holds every release it held (same files, same metadata)
-    for name, data in before.items():
-        if name.startswith("projects/"):
-            old = json.loads(data)["releases"]
-            new = json.loads((out / name).read_bytes())["releases"]
-            assert {v: new[v] for v in old} == old
+    assert len(before) == 6
+    for name, old in before.items():
+        new = releases(out, name)
+        assert {v: new[v] for v in old} == old
     assert fetched(pypi) - got == Counter({
         "/files/alpha/alpha-5.0-py3-none-any.whl.metadata": 1,
         "/files/beta/beta-3.0-py3-none-any.whl.metadata": 1,
@@ -336,8 +336,10 @@ def test_failed_crawl_resumes_where_it_stopped(
     err = capsys.readouterr().err
     assert f"`mach-nix index update {out}` continues from there" in err
     assert not (out / "index.json").exists()  # written last
-    for path in (out / "projects").rglob("*.json"):
-        assert json.loads(path.read_bytes())["schemaVersion"] == 1
+    written = list((out / "projects").rglob("*.jsonl"))
+    assert written  # the projects finished before the failure
+    for path in written:
+        assert json.loads(path.read_bytes().splitlines()[0])["schemaVersion"] == 2
     journaled = {(e["m"], e["v"]) for e in journal_entries(out) if "m" in e}
     assert ("alpha", "2.0") in journaled and ("delta", "1.0") not in journaled
     first = fetched(pypi)
@@ -437,8 +439,8 @@ def test_killed_update_leaves_a_valid_index_and_resumes(
     index = Index(out)
     for name in index.names():
         assert index.project(name) is not None
-    assert "5.0" in releases(out, "alpha") or (out / "projects/al/alpha.json").read_bytes() == (
-        old["projects/al/alpha.json"])
+    assert "5.0" in releases(out, "alpha") or (out / "projects/al/alpha.jsonl").read_bytes() == (
+        old["projects/al/alpha.jsonl"])
     assert "3.0" not in releases(out, "beta")  # its metadata never came
     journaled = {(e["m"], e["v"]) for e in journal_entries(out) if "m" in e}
     assert ("eta", "1.0") in journaled

@@ -1,4 +1,5 @@
-"""The index format v1: model round trips, the reader, the writer, and the committed fixture."""
+"""The index format (v2, and v1 still read): model round trips, the reader, the writer, upgrading, and
+the committed fixture."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from mach_nix.index import (
     dump_json,
     project_path,
     shard,
+    upgrade_index,
     write_index_meta,
     write_project,
 )
@@ -96,19 +98,90 @@ def test_project_round_trip_sorts_versions() -> None:
     assert [r.version for r in back.releases] == ["junk", "1.0rc1", "1.9", "1.10"]
 
 
-def test_project_of_another_schema_version_is_refused() -> None:
+def test_project_of_another_schema_version_is_refused(tmp_path: Path) -> None:
     with pytest.raises(IndexFormatError) as e:
         Project.from_dict({"schemaVersion": 2, "name": "x", "releases": {}}, source="x.json")
     msg = str(e.value)
     assert msg.startswith("x.json: index project file has schemaVersion 2")
-    assert "reads version 1" in msg and "mach-nix index" in msg
+    assert "must be version 1" in msg and "mach-nix index" in msg
+    write_index_meta(tmp_path)
+    atomic_write(project_path(tmp_path, "x"), b'{"schemaVersion":3,"name":"x","releases":{}}\n')
+    with pytest.raises(IndexFormatError, match="schemaVersion 3, but a .jsonl project file"):
+        Index(tmp_path).project("x")
+
+
+def test_v2_project_file_round_trips_and_reads_details_lazily(tmp_path: Path) -> None:
+    wheel = File(filename="foo-1.0-cp311-cp311-manylinux_2_17_x86_64.whl", url="https://h/w",
+                 sha256="c" * 64, kind="wheel",
+                 tags=File.wheel_tags("foo-1.0-cp311-cp311-manylinux_2_17_x86_64.whl"),
+                 requires_python=">=3.8", upload_time="2024-01-01T00:00:00Z")
+    old_sdist = File(filename="foo-0.9.tar.gz", url="https://h/s0", sha256="d" * 64,
+                     kind="sdist", yanked=True)
+    project = Project("foo", (
+        Release("1.0", ("bar>=1",), ">=3.8", (wheel, SDIST)),
+        Release("0.9", None, files=(old_sdist,)),
+    ))
+    write_project(tmp_path, project)
+    write_index_meta(tmp_path)
+    path = project_path(tmp_path, "foo")
+    assert path.name == "foo.jsonl"
+    head, *lines = path.read_bytes().splitlines(keepends=True)
+    assert len(lines) == 2  # one line of file details per release
+    assert b"https://h/w" not in head and b"c" * 64 not in head
+    back = Index(tmp_path).project("foo")
+    assert back is not None and [r.version for r in back.releases] == ["0.9", "1.0"]
+    assert back.releases[0].yanked and back.releases[0].requires_dist is None
+    # the first line is enough to choose a file; the details are read for the chosen one
+    summaries = back.releases[1].file_summaries()
+    assert [s[0] for s in summaries] == [SDIST.filename, wheel.filename]  # sorted by name
+    assert summaries[1][1:] == ("wheel", ">=3.8", False)
+    assert back.releases[1].file(1) == wheel
+    assert back == Project("foo", (
+        Release("0.9", None, files=(old_sdist,)),
+        Release("1.0", ("bar>=1",), ">=3.8", (SDIST, wheel)),  # files sorted by name
+    ))
+    # deterministic: the same project gives the same bytes
+    write_project(tmp_path, project)
+    assert path.read_bytes() == b"".join([head, *lines])
+
+
+def test_v2_damaged_details_are_refused(tmp_path: Path) -> None:
+    write_project(tmp_path, Project("foo", (Release("1.0", (), files=(SDIST, WHEEL)),)))
+    write_index_meta(tmp_path)
+    path = project_path(tmp_path, "foo")
+    head = path.read_bytes().splitlines(keepends=True)[0]
+    path.write_bytes(head + b"[]\n")
+    project = Index(tmp_path).project("foo")
+    assert project is not None
+    with pytest.raises(IndexFormatError, match="does not match the first line.*rebuild the index"):
+        project.releases[0].file(0)
+    path.write_bytes(head + b"[[\n")
+    project = Index(tmp_path).project("foo")
+    assert project is not None
+    with pytest.raises(IndexFormatError, match="foo.jsonl: the file details .*cannot be read"):
+        project.releases[0].files  # noqa: B018
+
+
+def test_v1_index_is_read_and_upgraded(tmp_path: Path) -> None:
+    project = Project("requests", (Release("2.0", ("idna",), ">=3.7", (SDIST, WHEEL)),))
+    v1 = tmp_path / "projects" / "re" / "requests.json"
+    atomic_write(v1, dump_json(project.to_dict()))
+    atomic_write(tmp_path / "index.json", b'{"layout":"shard2","roots":["requests"],'
+                                          b'"schemaVersion":1}\n')
+    before = Index(tmp_path).project("requests")
+    assert before == project and list(Index(tmp_path).names()) == ["requests"]
+    assert upgrade_index(tmp_path) == 1
+    assert not v1.exists() and project_path(tmp_path, "requests").exists()
+    assert json.loads((tmp_path / "index.json").read_text())["schemaVersion"] == 2
+    assert Index(tmp_path).project("requests") == project
+    assert upgrade_index(tmp_path) == 0  # nothing left to do
 
 
 def test_index_reader_and_writer(tmp_path: Path) -> None:
     write_project(tmp_path, Project("requests", (Release("2.0", ("idna",), files=(SDIST,)),)))
     write_project(tmp_path, Project("a", ()))
     write_index_meta(tmp_path, {"roots": ["requests"]})
-    assert project_path(tmp_path, "Requests") == tmp_path / "projects/re/requests.json"
+    assert project_path(tmp_path, "Requests") == tmp_path / "projects/re/requests.jsonl"
     assert shard("a") == "a"
     index = Index(tmp_path)
     assert index.meta["roots"] == ["requests"]
@@ -119,7 +192,7 @@ def test_index_reader_and_writer(tmp_path: Path) -> None:
     assert list(index.names()) == ["a", "requests"]
     # deterministic bytes
     assert (tmp_path / "index.json").read_bytes() == (
-        b'{"layout":"shard2","roots":["requests"],"schemaVersion":1}\n'
+        b'{"layout":"shard2","roots":["requests"],"schemaVersion":2}\n'
     )
 
 
@@ -127,7 +200,7 @@ def test_index_refuses_missing_and_foreign_indexes(tmp_path: Path) -> None:
     with pytest.raises(IndexFormatError, match="has no index.json. Build one with"):
         Index(tmp_path)
     (tmp_path / "index.json").write_text('{"schemaVersion": 7, "layout": "shard2"}')
-    with pytest.raises(IndexFormatError, match="schemaVersion 7 .*reads schemaVersion 1"):
+    with pytest.raises(IndexFormatError, match="schemaVersion 7 .*reads schemaVersion 1 or 2"):
         Index(tmp_path)
     (tmp_path / "index.json").write_text("{not json")
     with pytest.raises(IndexFormatError, match="cannot be read"):
@@ -137,7 +210,7 @@ def test_index_refuses_missing_and_foreign_indexes(tmp_path: Path) -> None:
 def test_index_refuses_a_corrupt_project_file(tmp_path: Path) -> None:
     write_index_meta(tmp_path)
     atomic_write(project_path(tmp_path, "bad"), b"{")
-    with pytest.raises(IndexFormatError, match=r"bad\.json cannot be read"):
+    with pytest.raises(IndexFormatError, match=r"bad\.jsonl cannot be read"):
         Index(tmp_path).project("bad")
 
 

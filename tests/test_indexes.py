@@ -22,6 +22,7 @@ import pytest
 from mach_nix import indexes
 from mach_nix.auth import Credentials, redact, split_credentials
 from mach_nix.cli import main
+from mach_nix.index import Index
 from mach_nix.online import ACCEPT, parse_html_page
 from pypiserver import FakePyPI, make_wheel, metadata_text, serve
 
@@ -666,10 +667,10 @@ def test_crawl_several_indexes_first_index(
     code, _, err = resolve(["index", "--out", str(out), "--index-url", f"{public.url}/simple",
                             "--extra-index-url", f"{private.url}/simple", "-q", "corp"], capsys)
     assert code == 0, err
-    corp = json.loads((out / "projects" / "co" / "corp.json").read_text())
-    assert list(corp["releases"]) == ["1.0"]  # the public 9.0 is not taken
+    corp = Index(out).project("corp")
+    assert corp is not None and [r.version for r in corp.releases] == ["1.0"]  # not 9.0
     assert public.hits["/simple/corp/"] == 0
-    assert (out / "projects" / "ga" / "gamma.json").is_file()  # from the public index
+    assert Index(out).project("gamma") is not None  # from the public index
     assert json.loads((out / "index.json").read_text())["source"] == (
         f"{private.url}/simple {public.url}/simple")
 

@@ -137,7 +137,7 @@ def test_flake_and_default_nix_are_one_code_path() -> None:
     names = nixutil.nix_eval_json(
         f"builtins.attrNames ((import {ROOT}/flake.nix).outputs {{ self = null; }}).lib"
     )
-    assert names == ["mkPython", "mkPythonOverrides", "resolution", "resolutionDrv"]
+    assert names == ["mkPython", "mkPythonOverrides", "mkPythonShell", "resolution", "resolutionDrv"]
     same = nixutil.nix_eval_json(
         f"let pkgs = {DOUBLE}; flake = (import {ROOT}/flake.nix).outputs {{ self = null; }}; "
         f"args = {{ requirements = \"attrs\"; pypiIndex = {INDEX}; }}; "

@@ -132,20 +132,19 @@ def test_missing_file(tmp_path: Path) -> None:
         ("--trusted-host example.org", "--trusted-host"),
         ("--index-url", "--index-url needs a URL"),
         ("--no-index=yes", "--no-index takes no value"),
-        ("-e .", "-e"),
-        ("--editable git+https://example.org/x.git#egg=x", "--editable"),
-        ("--no-binary :all:", "providers"),
-        ("--only-binary=:all:", "providers"),
-        ("--prefer-binary", "providers"),
-        ("--require-hashes", "--require-hashes"),
-        ("six==1.16.0 --hash=sha256:abcd", "--hash"),
+        ("--editable git+https://example.org/x.git#egg=x", "editable git checkouts"),
+        ("six==1.16.0 --hash=sha256:abcd", "not a sha256 hash"),
+        ("six==1.16.0 --hash=md5:" + "a" * 32, "not a sha256 hash"),
+        ("-e https://example.org/six-1.16.0.tar.gz", "-e takes a local directory"),
+        ("hg+https://example.org/six#egg=six", "git only"),
+        ("six @ https://example.org/six/", "does not name a wheel"),
+        ("six @ https://example.org/six-1.0.tar.gz#sha256=abc", "64 hex digits"),
+        ("./pkg --hash=sha256:" + "a" * 64 + " --config-settings=x", "--config-settings"),
+        ("~/pkg", "~ is not expanded"),
+        ("--no-binary", "needs a value"),
+        ("--prefer-binary", "--only-binary"),
         ("six==1.16.0 --config-settings=x=y", "--config-settings"),
         ("--frobnicate", "unknown option --frobnicate"),
-        ("https://example.org/six-1.16.0-py2.py3-none-any.whl", "URL"),
-        ("git+https://github.com/benjaminp/six.git#egg=six", "URL"),
-        ("./local/project", "path"),
-        ("six-1.16.0.tar.gz", "path"),
-        ("six @ https://example.org/six-1.16.0.tar.gz", "direct URL"),
         ("six==${SIX_VERSION}", "environment variables"),
     ],
 )
@@ -205,3 +204,108 @@ def test_index_options_are_kept(tmp_path: Path) -> None:
     assert rs.find_links == (str(tmp_path / "wheels"), "https://links.example/page.html")
     assert rs.no_index
     assert [r.name for r in rs.requirements] == ["six"]
+
+
+# --- direct references, hashes, binary options (issue 8) ------------------------------------
+
+WHEEL_URL = "https://files.example.org/p/six-1.16.0-py2.py3-none-any.whl"
+HEX = "a" * 64
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "given", "link"),
+    [
+        (f"six @ {WHEEL_URL}", "six", True,
+         {"kind": "url", "location": WHEEL_URL, "sha256": None, "written": WHEEL_URL}),
+        (f"six @ {WHEEL_URL}#sha256={HEX.upper()}", "six", True,
+         {"kind": "url", "location": WHEEL_URL, "sha256": HEX}),
+        (WHEEL_URL, "six", False, {"kind": "url", "location": WHEEL_URL}),
+        ("foo @ git+https://example.org/foo.git@v1.0#subdirectory=py", "foo", True,
+         {"kind": "git", "location": "https://example.org/foo.git", "rev": "v1.0",
+          "subdirectory": "py"}),
+        ("foo @ git+https://user@example.org/foo.git", "foo", True,
+         {"kind": "git", "location": "https://user@example.org/foo.git", "rev": None}),
+        ("git+file:///srv/repo@" + "b" * 40 + "#egg=Bar_Baz", "bar-baz", True,
+         {"kind": "git", "location": "file:///srv/repo", "rev": "b" * 40}),
+        ("./pkg", "pkg", False, {"kind": "path", "location": "./pkg", "editable": False}),
+        ("../other/pkg[cli] ; python_version > '3'", "pkg", False,
+         {"kind": "path", "location": "../other/pkg"}),
+        ("/abs/pkg", "pkg", False, {"kind": "path", "location": "/abs/pkg"}),
+        ("file:///abs/my%20pkg", "my-pkg", False, {"kind": "path", "location": "/abs/my pkg"}),
+        ("dist/idna-3.10-py3-none-any.whl", "idna", False,
+         {"kind": "path", "location": "dist/idna-3.10-py3-none-any.whl"}),
+        ("./six-1.16.0.tar.gz", "six", False, {"kind": "path", "location": "./six-1.16.0.tar.gz"}),
+        ("-e ./pkg", "pkg", False, {"kind": "path", "location": "./pkg", "editable": True}),
+        ("--editable=./pkg[dev]", "pkg", False, {"kind": "path", "location": "./pkg",
+                                                  "editable": True}),
+        ("-e./pkg", "pkg", False, {"kind": "path", "editable": True}),
+    ],
+)
+def test_direct_references_are_parsed(line: str, name: str, given: bool,
+                                      link: dict[str, object], tmp_path: Path) -> None:
+    (r,) = parse_requirement_set(line + "\n", base_dir=tmp_path).requirements
+    assert r.name == name and r.name_given is given
+    assert r.link is not None and r.link.base_dir == tmp_path
+    for key, value in link.items():
+        assert getattr(r.link, key) == value, key
+    assert r.requirement.url is None  # the link is kept apart from the PEP 508 requirement
+
+
+def test_extras_and_markers_of_direct_references_are_kept() -> None:
+    (r,) = parse_requirements("./pkg[a,b] ; sys_platform == 'linux'\n")
+    assert r.requirement.extras == {"a", "b"} and r.requirement.marker is not None
+    (r,) = parse_requirements(f"six[x] @ {WHEEL_URL} ; python_version > '3'\n")
+    assert r.requirement.extras == {"x"} and r.requirement.marker is not None
+
+
+def test_pinned_says_whether_evaluation_can_fetch_it() -> None:
+    rs = parse_requirement_set(
+        f"a @ {WHEEL_URL}\nb @ {WHEEL_URL}#sha256={HEX}\nc @ git+https://h/c@main\n"
+        f"d @ git+https://h/d@{'c' * 40}\n./e\n"
+    )
+    assert [r.link.pinned for r in rs.requirements if r.link] == [False, True, False, True, True]
+
+
+def test_hashes_and_hash_checking_mode() -> None:
+    rs = parse_requirement_set(f"six==1.16.0 --hash=sha256:{HEX} --hash sha256:{'B' * 64}\n"
+                               "attrs\n")
+    assert rs.requirements[0].hashes == (HEX, "b" * 64)
+    assert rs.requirements[1].hashes == ()
+    assert rs.hash_checking
+    assert not parse_requirement_set("six\n").hash_checking
+    assert parse_requirement_set("--require-hashes\nsix\n").hash_checking
+
+
+def test_binary_options_follow_pips_rules() -> None:
+    rs = parse_requirement_set("--no-binary :all:\n--only-binary Foo_Bar,six\nsix\n")
+    assert rs.no_binary == {":all:"} and rs.only_binary == {"foo-bar", "six"}
+    rs = parse_requirement_set("--only-binary=:all:\n--only-binary :none:\n--no-binary six\n")
+    assert rs.only_binary == set() and rs.no_binary == {"six"}
+    rs = parse_requirement_set("--no-binary six\n--only-binary six\n")
+    assert rs.no_binary == set() and rs.only_binary == {"six"}
+
+
+@pytest.mark.parametrize(
+    ("line", "expect"),
+    [
+        ("-e git+https://h/x.git#egg=x", "clone the repository"),
+        ("-e", "-e needs a local directory"),
+        (f"-e ./pkg --hash=sha256:{HEX}", "cannot be hash-checked"),
+        ("six @ ftp://h/six-1.0.tar.gz", "not supported; use https://"),
+        ("six @ file:relative/path", "absolute path"),
+        ("six @ git+ftp://h/six", "not a git URL"),
+        ("--only-binary", "needs a value"),
+    ],
+)
+def test_direct_reference_errors_name_file_line_and_fix(line: str, expect: str) -> None:
+    with pytest.raises(RequirementsError) as e:
+        parse_requirement_set(f"attrs\n{line}\n", source="reqs.txt")
+    assert str(e.value).startswith(f'reqs.txt, line 2: "{line}"')
+    assert expect in str(e.value)
+
+
+def test_constraints_cannot_be_direct_references(tmp_path: Path) -> None:
+    (tmp_path / "c.txt").write_text(f"six @ {WHEEL_URL}\n")
+    with pytest.raises(RequirementsError) as e:
+        parse_requirement_set("-c c.txt\n", base_dir=tmp_path)
+    assert "not in a constraints file" in str(e.value)

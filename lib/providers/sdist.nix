@@ -21,13 +21,17 @@ in
   `dependencies`
   : the derivations of its run-time dependencies
 
+  `src`
+  : the source when it is not the resolution's `file` fetched by URL (a direct reference:
+    a git checkout or a local path, lib/sources.nix); null to fetch `file`
+
   `tests`
   : run the package's tests during the build
 
   # Type
 
   ```
-  sdist :: { pythonPackages, pkg, dependencies, tests } -> Derivation
+  sdist :: { pythonPackages, pkg, dependencies, tests, src ? null } -> Derivation
   ```
 */
 {
@@ -35,23 +39,30 @@ in
   pkg,
   dependencies,
   tests,
+  src ? null,
 }:
 pythonPackages.buildPythonPackage {
   pname = pkg.name;
   inherit (pkg) version;
   pyproject = true;
-  src = pkgs.fetchurl {
-    inherit (pkg.file) url sha256;
-    name = pkg.file.filename;
-  };
+  src =
+    if src != null then
+      src
+    else
+      pkgs.fetchurl {
+        inherit (pkg.file) url sha256;
+        name = pkg.file.filename;
+      };
   nativeBuildInputs = [
     pythonPackages.setuptools
     pythonPackages.wheel
   ]
-  ++ optional (hasSuffix ".zip" pkg.file.filename) pkgs.unzip;
+  ++ optional (hasSuffix ".zip" (pkg.file.filename or "")) pkgs.unzip;
   propagatedBuildInputs = dependencies;
   doCheck = tests;
   passthru.machNix = {
-    inherit (pkg) provider file;
+    inherit (pkg) provider;
+    file = pkg.file or null;
+    source = pkg.source or null;
   };
 }

@@ -20,13 +20,17 @@ in
   `dependencies`
   : the derivations of its run-time dependencies
 
+  `src`
+  : the source when it is not the resolution's `file` fetched by URL (a direct reference:
+    a git checkout or a local path, lib/sources.nix); null to fetch `file`
+
   `tests`
   : run the package's tests (a wheel carries none; kept for a uniform provider interface)
 
   # Type
 
   ```
-  wheel :: { pythonPackages, pkg, dependencies, tests } -> Derivation
+  wheel :: { pythonPackages, pkg, dependencies, tests, src ? null } -> Derivation
   ```
 */
 {
@@ -34,6 +38,7 @@ in
   pkg,
   dependencies,
   tests,
+  src ? null,
 }:
 let
   isLinux = pkgs.stdenv.hostPlatform.isLinux;
@@ -43,17 +48,23 @@ pythonPackages.buildPythonPackage {
   pname = pkg.name;
   inherit (pkg) version;
   format = "wheel";
-  src = pkgs.fetchurl {
-    inherit (pkg.file) url sha256;
-    # installer parses the store name after the hash, so it must be the real wheel filename
-    # (URLs may carry fragments or percent-encoding).
-    name = pkg.file.filename;
-  };
+  src =
+    if src != null then
+      src
+    else
+      pkgs.fetchurl {
+        inherit (pkg.file) url sha256;
+        # installer parses the store name after the hash, so it must be the real wheel filename
+        # (URLs may carry fragments or percent-encoding).
+        name = pkg.file.filename;
+      };
   propagatedBuildInputs = dependencies;
   nativeBuildInputs = optional (binary && isLinux) pkgs.autoPatchelfHook;
   buildInputs = optionals (binary && isLinux) pkgs.pythonManylinuxPackages.manylinux2014;
   doCheck = tests;
   passthru.machNix = {
-    inherit (pkg) provider file;
+    inherit (pkg) provider;
+    file = pkg.file or null;
+    source = pkg.source or null;
   };
 }

@@ -5,11 +5,13 @@
                                                   validators (ETag, Last-Modified)
     CACHE/metadata-v1/<ab>/<sha256>.json          what a distribution file's core metadata
                                                   says, keyed by the file's sha256
+    CACHE/built-v1/<ab>/<sha256>.json             the core metadata an sdist's build backend
+                                                  produced (`buildmeta`), by the sdist's sha256
 
 CACHE is `--cache-dir`, else `$MACH_NIX_CACHE_DIR`, else `$XDG_CACHE_HOME/mach-nix`, else
 `~/.cache/mach-nix`. `<index>` tells index URLs apart (host and path, plus a digest of the URL).
 
-Metadata entries never go stale: a file with a given sha256 always says the same, so they are
+Metadata and built entries never go stale: a file with a given sha256 always says the same, so they are
 kept forever. Pages follow HTTP caching: fresh for `Cache-Control: max-age` (less `Age`), or
 until `Expires`; a page with no caching headers is taken as fresh for `DEFAULT_LIFETIME`, the
 max-age PyPI itself sends; `no-cache` and `no-store` make it stale at once (it is still kept,
@@ -37,7 +39,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from .index import atomic_write, dump_json, shard
-from .metadata import FileMetadata
+from .metadata import CoreMetadata, FileMetadata
 from .names import normalize
 
 CACHE_VERSION = 1
@@ -236,3 +238,29 @@ class Cache:
             d["requires_dist"] = None if entry.requires_dist is None else list(entry.requires_dist)
             d["requires_python"] = entry.requires_python
         atomic_write(self._metadata_path(sha256), dump_json(d))
+
+    def _built_path(self, sha256: str) -> Path:
+        sha = sha256.lower()
+        return self.root / "built-v1" / sha[:2] / f"{sha}.json"
+
+    def load_built(self, sha256: str) -> CoreMetadata | None:
+        """What the build backend said about the sdist with this sha256, if it ran before."""
+        d = self._read(self._built_path(sha256))
+        if not isinstance(d, dict) or d.get("schemaVersion") != CACHE_VERSION:
+            return None
+        rd = d.get("requires_dist")
+        if not (isinstance(rd, list) and all(isinstance(r, str) for r in rd)):
+            return None
+        text = {k: d.get(k) for k in ("metadata_version", "requires_python", "name", "version")}
+        if not all(v is None or isinstance(v, str) for v in text.values()):
+            return None
+        return CoreMetadata(metadata_version=text["metadata_version"], requires_dist=tuple(rd),
+                            requires_python=text["requires_python"], name=text["name"],
+                            version=text["version"])
+
+    def store_built(self, sha256: str, md: CoreMetadata) -> None:
+        d: dict[str, Any] = {"schemaVersion": CACHE_VERSION, "name": md.name,
+                             "version": md.version, "metadata_version": md.metadata_version,
+                             "requires_dist": list(md.requires_dist),
+                             "requires_python": md.requires_python}
+        atomic_write(self._built_path(sha256), dump_json(d))

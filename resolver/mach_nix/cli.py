@@ -19,6 +19,8 @@ from .errors import MachNixError
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
+    from .buildmeta import BuildEnv
+    from .direct import Fetcher
     from .formats import ProviderConfig, Resolution
     from .requirements import RequirementSet
     from .source import PackageSource
@@ -91,29 +93,14 @@ def _requirement_set(args: argparse.Namespace) -> RequirementSet:
 
     requirements = RequirementSet()
     for path in args.requirement:
-        requirements = _merged(requirements, parse_requirement_set_file(Path(path)))
+        requirements = requirements.merge(parse_requirement_set_file(Path(path)))
     for path in getattr(args, "constraint", ()):
         # read as the `-c FILE` line of a requirements file would be, so that it is checked as
         # constraints are (no extras, ...)
         more = parse_requirement_set(f"-c {shlex.quote(path)}\n", source="--constraint",
                                      base_dir=Path("."))
-        requirements = _merged(requirements, more)
+        requirements = requirements.merge(RequirementSet(constraints=more.constraints))
     return requirements
-
-
-def _merged(a: RequirementSet, b: RequirementSet) -> RequirementSet:
-    """Two requirements files as one, as if the second were included at the end of the first."""
-    from .requirements import RequirementSet
-
-    return RequirementSet(
-        a.requirements + b.requirements,
-        a.constraints + b.constraints,
-        a.pre or b.pre,
-        index_url=b.index_url or a.index_url,
-        extra_index_urls=tuple(dict.fromkeys(a.extra_index_urls + b.extra_index_urls)),
-        find_links=tuple(dict.fromkeys(a.find_links + b.find_links)),
-        no_index=a.no_index or b.no_index,
-    )
 
 
 def _open_source(
@@ -171,9 +158,49 @@ def _open_source(
 
     indexes = [source(SimpleSource, url) for url in options.search_order()]
     links = [source(FindLinksSource, location) for location in options.find_links]
+    if not args.offline:
+        build = _build_env(options.index_url, cache.root, options.extra_index_urls)
+        for each in [*indexes, *links]:
+            each.build = build
     if len(indexes) == 1 and not links:
         return indexes[0]
     return MultiSource(indexes, links, strategy=options.strategy)
+
+
+def _build_env(
+    index_url: str, cache_dir: Path, extra_index_urls: Sequence[str] = ()
+) -> BuildEnv:
+    """Isolated builds of sdists without static metadata: build requirements from the indexes
+    the resolution uses, results kept in its cache. The URLs go to pip without credentials
+    (pip takes them from the netrc file): nothing it logs or fails with may show them."""
+    from .auth import strip_credentials
+    from .buildmeta import BuildEnv
+
+    return BuildEnv(python=sys.executable, index_url=strip_credentials(index_url),
+                    extra_index_urls=tuple(strip_credentials(u) for u in extra_index_urls),
+                    cache_dir=cache_dir)
+
+
+def _direct_fetcher(args: argparse.Namespace) -> Fetcher:
+    """Fetches direct references (URLs, git, paths): these are downloaded even with --index,
+    which only says where projects named by version come from. Trees and sdists without
+    static metadata are built (PEP 517) as `buildmeta` does for the online resolver."""
+    from dataclasses import replace
+
+    from .cache import default_cache_dir
+    from .direct import Fetcher
+    from .online import online_client
+
+    cache_dir = Path(args.cache_dir) if args.cache_dir else default_cache_dir()
+    build = replace(_build_env(args.index_url or DEFAULT_INDEX_URL, cache_dir),
+                    offline=args.offline)
+    if args.offline:
+        return Fetcher(download=None, cache_dir=cache_dir, build=build)
+    from .auth import Credentials, netrc_path
+
+    client = online_client(timeout=args.timeout, retries=args.retries)
+    client.authorization = Credentials(netrc_file=netrc_path()).header  # a private file host
+    return Fetcher(download=lambda url: client.get(url).body, cache_dir=cache_dir, build=build)
 
 
 def _resolve_with(
@@ -185,7 +212,8 @@ def _resolve_with(
     with _open_source(args, target, requirements) as source:
         try:
             return resolve_requirements(requirements, index=source, target=target,
-                                        providers=providers, pre=args.pre)
+                                        providers=providers, pre=args.pre,
+                                        fetcher=_direct_fetcher(args))
         finally:
             credentials = getattr(source, "credentials", None)
             for warning in [*getattr(source, "warnings", ()),

@@ -56,13 +56,15 @@ from .errors import (
 from .http import HttpClient, HTTPNotFound
 from .index import (
     LAYOUT,
+    READABLE_SCHEMA_VERSIONS,
     SCHEMA_VERSION,
     File,
     Project,
     Release,
     atomic_write,
     dump_json,
-    project_path,
+    load_project,
+    upgrade_index,
     write_index_meta,
     write_project,
 )
@@ -788,9 +790,8 @@ class Crawler:
     # ---- existing index
 
     def _existing(self, name: str) -> Project | None:
-        path = project_path(self._out, name)
         try:
-            return Project.from_dict(json.loads(path.read_bytes()), source=str(path))
+            return load_project(self._out, name)
         except (OSError, ValueError, KeyError, TypeError, IndexFormatError):
             return None
 
@@ -822,7 +823,7 @@ class Crawler:
                 continue
             for f in sorted(shard_dir.iterdir()):
                 stale_tmp = f.name.startswith(".") and f.name.endswith(".tmp")
-                if stale_tmp or (f.suffix == ".json" and f.stem not in keep):
+                if stale_tmp or (f.suffix in (".json", ".jsonl") and f.stem not in keep):
                     f.unlink()
             if not any(shard_dir.iterdir()):
                 shard_dir.rmdir()
@@ -969,7 +970,8 @@ def _max_releases(text: str) -> int:
 
 
 USAGE = """%(prog)s --out DIR (-r FILE | NAME...) [options]   build DIR for these requirements
-       %(prog)s update DIR [options]                       refresh DIR, or continue its crawl"""
+       %(prog)s update DIR [options]                       refresh DIR, or continue its crawl
+       %(prog)s upgrade DIR                                rewrite DIR in this version's format"""
 
 
 def configure_parser(p: argparse.ArgumentParser) -> None:
@@ -979,7 +981,8 @@ def configure_parser(p: argparse.ArgumentParser) -> None:
         "Build or refresh a pinned package index (docs/index-format.md) from PyPI: the given "
         "requirements and everything their kept releases require. `update DIR` crawls DIR's "
         "recorded requirements again with its recorded options, fetching only new releases' "
-        "metadata; after an interruption it continues the unfinished crawl."
+        "metadata; after an interruption it continues the unfinished crawl. `upgrade DIR` "
+        "rewrites an index of an older format in this mach-nix's, without the network."
     )
     p.add_argument("--out", "-o", type=Path, default=None, metavar="DIR",
                    help="index directory to build (or, with no requirements, to refresh)")
@@ -1045,7 +1048,7 @@ def _recorded(out: Path) -> dict[str, Any]:
         meta = json.loads((out / "index.json").read_text())
     except (OSError, ValueError):
         return {}
-    ok = isinstance(meta, dict) and meta.get("schemaVersion") == SCHEMA_VERSION
+    ok = isinstance(meta, dict) and meta.get("schemaVersion") in READABLE_SCHEMA_VERSIONS
     return meta if ok and meta.get("layout") == LAYOUT else {}
 
 
@@ -1119,6 +1122,8 @@ def options_from_args(
 def run(args: argparse.Namespace) -> int:
     """`mach-nix index`. Returns the exit code; messages go to stderr."""
     reporter = ConsoleReporter(sys.stderr, quiet=args.quiet)
+    if args.out is None and args.names[:1] == ["upgrade"]:
+        return _upgrade(args, reporter)
     try:
         out, update = _target_dir(args)
         recorded = _recorded(out)
@@ -1183,6 +1188,23 @@ def run(args: argparse.Namespace) -> int:
     if result.missing:
         summary += f", not on PyPI: {', '.join(result.missing)}"
     reporter.finish(summary + ")")
+    return 0
+
+
+def _upgrade(args: argparse.Namespace, reporter: ConsoleReporter) -> int:
+    """`mach-nix index upgrade DIR`: rewrite an index in this mach-nix's format, offline."""
+    if len(args.names) != 2 or args.requirement_files:
+        reporter.finish("mach-nix index: `mach-nix index upgrade DIR` takes one index "
+                        "directory and no requirements.")
+        return 1
+    out = Path(args.names[1])
+    try:
+        count = upgrade_index(out)
+    except MachNixError as e:
+        reporter.finish(f"mach-nix index: {e}")
+        return 1
+    reporter.finish(f"upgraded {out} to index format {SCHEMA_VERSION} "
+                    f"({count} project files rewritten)")
     return 0
 
 

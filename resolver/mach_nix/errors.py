@@ -59,3 +59,10 @@ class NetworkError(MachNixError):
 
 class OfflineError(NetworkError):
     """`--offline`, and something the resolution needs is not in the cache."""
+
+
+class BuildError(MachNixError):
+    """A source tree's metadata needs its build backend, and the backend cannot run or fails
+    (no `venv`, build requirements not installable, the backend's own error)."""
+
+    kind = "build"

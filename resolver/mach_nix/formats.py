@@ -131,12 +131,21 @@ class Request:
     target: Target
     providers: ProviderConfig = field(default_factory=ProviderConfig)
     pre: bool = False
+    #: direct references as the requirements write them -> the store path lib/ fetched each
+    #: to (the resolver derivation has no network); empty when there are none
+    direct_references: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, d: Any) -> Request:
         d = _check_schema("request", d)
         _check_keys("request", d, {"schemaVersion", "requirements", "target"},
-                    {"providers", "pre"})
+                    {"providers", "pre", "directReferences"})
+        refs = d.get("directReferences", {})
+        if not isinstance(refs, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in refs.items()
+        ):
+            raise FormatError(f"request.directReferences must map strings to store paths, "
+                              f"got {refs!r}.")
         if not isinstance(d["requirements"], str):
             raise FormatError(f"request.requirements must be a string (the text of a "
                               f"requirements.txt), got {d['requirements']!r}.")
@@ -148,6 +157,7 @@ class Request:
             target=Target.from_dict(d["target"]),
             providers=ProviderConfig.from_dict(d.get("providers", {})),
             pre=pre,
+            direct_references=dict(refs),
         )
 
     @classmethod
@@ -155,13 +165,16 @@ class Request:
         return cls.from_dict(_load_json("request", data))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "schemaVersion": SCHEMA_VERSION,
             "requirements": self.requirements,
             "target": self.target.to_dict(),
             "providers": self.providers.to_dict(),
             "pre": self.pre,
         }
+        if self.direct_references:
+            d["directReferences"] = dict(sorted(self.direct_references.items()))
+        return d
 
     def validate(self) -> None:
         Request.from_dict(self.to_dict())
@@ -212,6 +225,56 @@ class FileRef:
             raise FormatError(f"{where}.file.index must be a non-empty string when given.")
 
 
+#: `source.kind` values and their fields besides `kind` (required, optional).
+SOURCE_KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "index": (frozenset(), frozenset()),
+    "url": (frozenset({"url"}), frozenset()),
+    "git": (frozenset({"url", "rev"}), frozenset({"subdirectory"})),
+    "path": (frozenset({"path"}), frozenset()),
+    "editable": (frozenset({"path"}), frozenset()),
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a package comes from when not from the index: a direct reference."""
+
+    kind: str
+    fields: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, d: Any, *, where: str) -> Source:
+        if not isinstance(d, Mapping) or not isinstance(d.get("kind"), str):
+            raise FormatError(f"{where}.source must be an object with a kind, got {d!r}.")
+        src = cls(kind=d["kind"], fields={k: v for k, v in d.items() if k != "kind"})
+        src.validate(where=where)
+        return src
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, **self.fields}
+
+    @property
+    def is_tree(self) -> bool:
+        """A source tree (git checkout, directory): built like an sdist, and has no `file`."""
+        return self.kind in ("git", "editable") or (self.kind == "path" and not
+                                                     self.fields.get("path", "").endswith(
+                                                         (".whl", ".tar.gz", ".zip")))
+
+    def validate(self, *, where: str) -> None:
+        if self.kind not in SOURCE_KINDS:
+            raise FormatError(f"{where}.source.kind must be one of {', '.join(SOURCE_KINDS)}, "
+                              f"got {self.kind!r}.")
+        required, optional = SOURCE_KINDS[self.kind]
+        _check_keys(f"{where}.source", {**self.fields, "kind": self.kind},
+                    set(required) | {"kind"}, set(optional))
+        for key, value in self.fields.items():
+            if not isinstance(value, str) or not value:
+                raise FormatError(f"{where}.source.{key} must be a non-empty string.")
+        rev = self.fields.get("rev")
+        if rev is not None and (len(rev) != 40 or any(c not in "0123456789abcdef" for c in rev)):
+            raise FormatError(f"{where}.source.rev must be a full 40-digit commit, got {rev!r}.")
+
+
 @dataclass(frozen=True)
 class Package:
     """One pinned package of the resolution."""
@@ -219,39 +282,48 @@ class Package:
     name: str
     version: str
     provider: str
-    file: FileRef
+    #: the distribution file; None for a source tree (source kind git, editable, a directory)
+    file: FileRef | None
     extras: tuple[str, ...] = ()
     dependencies: tuple[str, ...] = ()
     cyclic_dependencies: tuple[str, ...] = ()
+    #: None for a package from the index (the field is then left out of the document)
+    source: Source | None = None
 
     @classmethod
     def from_dict(cls, d: Any, *, where: str) -> Package:
         if not isinstance(d, Mapping):
             raise FormatError(f"{where} must be an object, got {d!r}.")
-        _check_keys(where, d, {"name", "version", "provider", "extras", "file", "dependencies",
-                               "cyclicDependencies"}, set())
+        _check_keys(where, d, {"name", "version", "provider", "extras", "dependencies",
+                               "cyclicDependencies"}, {"file", "source"})
+        source = Source.from_dict(d["source"], where=where) if "source" in d else None
         p = cls(
             name=d["name"],
             version=d["version"],
             provider=d["provider"],
-            file=FileRef.from_dict(d["file"], where=where),
+            file=FileRef.from_dict(d["file"], where=where) if "file" in d else None,
             extras=_str_list(f"{where}.extras", d["extras"]),
             dependencies=_str_list(f"{where}.dependencies", d["dependencies"]),
             cyclic_dependencies=_str_list(f"{where}.cyclicDependencies", d["cyclicDependencies"]),
+            source=source,
         )
         p.validate(where=where)
         return p
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "name": self.name,
             "version": self.version,
             "provider": self.provider,
             "extras": list(self.extras),
-            "file": self.file.to_dict(),
             "dependencies": list(self.dependencies),
             "cyclicDependencies": list(self.cyclic_dependencies),
         }
+        if self.file is not None:
+            d["file"] = self.file.to_dict()
+        if self.source is not None:
+            d["source"] = self.source.to_dict()
+        return d
 
     def validate(self, *, where: str = "package") -> None:
         if not isinstance(self.name, str) or normalize(self.name) != self.name:
@@ -266,7 +338,18 @@ class Package:
                            ("cyclicDependencies", self.cyclic_dependencies)):
             if list(value) != sorted(set(value)):
                 raise FormatError(f"{where}.{key} must be sorted and without duplicates.")
-        self.file.validate(where=where)
+        tree = self.source is not None and self.source.is_tree
+        if tree and self.file is not None:
+            raise FormatError(f"{where} is a source tree ({self.source.kind if self.source else ''}"
+                              "); it must have no file.")
+        if not tree and self.file is None:
+            raise FormatError(f"{where}.file is missing; only source trees (source kind git, "
+                              "editable, or a directory path) have none.")
+        if tree and self.provider != "sdist":
+            raise FormatError(f"{where}: a source tree is built with provider sdist, not "
+                              f"{self.provider!r}.")
+        if self.file is not None:
+            self.file.validate(where=where)
 
 
 @dataclass(frozen=True)

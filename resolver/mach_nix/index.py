@@ -1,24 +1,28 @@
-"""The pinned package index, format v1 (docs/index-format.md): data model, reader and writer.
+"""The pinned package index (docs/index-format.md): data model, reader and writer.
 
 An index is a directory:
 
-    DIR/index.json                          {"schemaVersion": 1, "layout": "shard2", ...}
-    DIR/projects/<shard>/<name>.json        one file per project (PEP 503 normalized name)
+    DIR/index.json                          {"schemaVersion": 2, "layout": "shard2", ...}
+    DIR/projects/<shard>/<name>.jsonl       one file per project (PEP 503 normalized name)
 
 `<shard>` is the first two characters of the normalized name (the whole name if shorter), so a
 directory never holds more than a few thousand files even for all of PyPI. The reader opens a
-project file only when the resolver asks for that project.
+project file only when the resolver asks for that project, and reads only its first line (what
+choosing a release needs); the URLs and hashes of a release's files are on a line of their own,
+read for the release that is chosen. Indexes of version 1 (`<name>.json`, everything in one JSON
+document) are still read; `mach-nix index upgrade DIR` rewrites one as version 2.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
@@ -27,7 +31,10 @@ from .errors import IndexFormatError
 from .names import normalize
 from .source import ReleaseMetadata
 
-SCHEMA_VERSION = 1
+#: what this mach-nix writes
+SCHEMA_VERSION = 2
+#: what it reads
+READABLE_SCHEMA_VERSIONS = (1, 2)
 LAYOUT = "shard2"
 
 
@@ -37,6 +44,12 @@ def shard(name: str) -> str:
 
 
 def project_path(root: Path, name: str) -> Path:
+    """Where a project's file is written (version 2)."""
+    norm = normalize(name)
+    return root / "projects" / shard(norm) / f"{norm}.jsonl"
+
+
+def v1_project_path(root: Path, name: str) -> Path:
     norm = normalize(name)
     return root / "projects" / shard(norm) / f"{norm}.json"
 
@@ -99,20 +112,176 @@ class File:
         return tuple(sorted(str(t) for t in tags))
 
 
-@dataclass(frozen=True)
-class Release:
-    """One version of a project, with the metadata the resolver needs."""
+class _LazyFiles(Protocol):
+    """A release's files as read from a project file, made into `File` objects on demand."""
 
-    version: str
-    #: Requires-Dist lines; None when the metadata could not be read (the release is unusable).
-    requires_dist: tuple[str, ...] | None
-    requires_python: str | None = None
-    files: tuple[File, ...] = ()
+    def summaries(self) -> list[tuple[str, str, str | None, bool]]: ...
+
+    def file(self, i: int) -> File: ...
+
+    def all(self) -> tuple[File, ...]: ...
+
+
+class _V1Files:
+    """Files of a v1 project file: one dict per file, all in the file."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: Sequence[Mapping[str, Any]]) -> None:
+        self.raw = raw
+
+    def summaries(self) -> list[tuple[str, str, str | None, bool]]:
+        return [(f["filename"], f["kind"], f.get("requires_python"), bool(f.get("yanked")))
+                for f in self.raw]
+
+    def file(self, i: int) -> File:
+        return File.from_dict(self.raw[i])
+
+    def all(self) -> tuple[File, ...]:
+        return tuple(File.from_dict(f) for f in self.raw)
+
+
+class _V2Files:
+    """Files of a v2 project file: names, yanked state and Requires-Python in the project's
+    first line; URL, sha256 and upload time in the release's own line, read when a file is
+    made (`details`)."""
+
+    __slots__ = ("names", "yanked", "requires_python", "details")
+
+    def __init__(self, names: Sequence[str], yanked: frozenset[str],
+                 requires_python: Mapping[str, str], details: Callable[[], list[Any]]) -> None:
+        self.names = names
+        self.yanked = yanked
+        self.requires_python = requires_python
+        self.details = details
+
+    def summaries(self) -> list[tuple[str, str, str | None, bool]]:
+        rp, yanked = self.requires_python, self.yanked
+        return [(n, _kind(n), rp.get(n), n in yanked) for n in self.names]
+
+    def file(self, i: int) -> File:
+        return self._make(i, self.details())
+
+    def all(self) -> tuple[File, ...]:
+        details = self.details()
+        return tuple(self._make(i, details) for i in range(len(self.names)))
+
+    def _make(self, i: int, details: list[Any]) -> File:
+        name = self.names[i]
+        url, sha256, upload_time = details[i]
+        kind = _kind(name)
+        return File(filename=name, url=url, sha256=sha256, kind=kind,
+                    tags=File.wheel_tags(name) if kind == "wheel" else (),
+                    requires_python=self.requires_python.get(name),
+                    yanked=name in self.yanked, upload_time=upload_time)
+
+
+def _kind(filename: str) -> str:
+    return "wheel" if filename.endswith(".whl") else "sdist"
+
+
+class Release:
+    """One version of a project, with the metadata the resolver needs.
+
+    Read from an index, a release makes `File` objects only when asked (`files`, `file`): a
+    project file lists every file of every release, and a resolution looks at a few.
+    """
+
+    __slots__ = ("version", "requires_dist", "requires_python", "_files", "_lazy", "_v2")
+
+    def __init__(
+        self,
+        version: str,
+        #: Requires-Dist lines; None when the metadata could not be read (the release is unusable).
+        requires_dist: tuple[str, ...] | None,
+        requires_python: str | None = None,
+        files: tuple[File, ...] = (),
+        *,
+        lazy_files: _LazyFiles | None = None,
+    ) -> None:
+        self.version = version
+        self.requires_dist = requires_dist
+        self.requires_python = requires_python
+        self._files: tuple[File, ...] | None = None if lazy_files is not None else tuple(files)
+        self._lazy = lazy_files
+        self._v2: tuple[Mapping[str, Any], Path, bytes, int] | None = None
+
+    @classmethod
+    def _from_v2(cls, version: str, raw: Mapping[str, Any], path: Path, data: bytes,
+                 base: int) -> Release:
+        """A release of a version 2 project file, whose files are looked at when asked for
+        (a project file has thousands of releases; a resolution looks at a few)."""
+        rd = raw["requires_dist"]
+        release = cls(version, None if rd is None else tuple(rd), raw.get("requires_python"))
+        release._files = None
+        release._v2 = (raw, path, data, base)
+        return release
+
+    @property
+    def _lazy_files(self) -> _LazyFiles | None:
+        if self._v2 is not None:
+            raw, path, data, base = self._v2
+            self._v2 = None
+            try:
+                names = raw["files"]
+                offset, length = raw["details"]
+                rps = raw.get("files_requires_python")
+                self._lazy = _V2Files(
+                    names,
+                    frozenset(raw.get("yanked", ())),
+                    {} if rps is None else {n: rp for n, rp in zip(names, rps, strict=True) if rp},
+                    functools.partial(_read_details, path, data, base + offset, length,
+                                      len(names)),
+                )
+            except (KeyError, TypeError, ValueError) as e:
+                raise IndexFormatError(
+                    f"{path}: release {self.version} cannot be read ({type(e).__name__}: {e}). "
+                    "The file is damaged: rebuild the index with `mach-nix index update`."
+                ) from None
+        return self._lazy
+
+    @property
+    def files(self) -> tuple[File, ...]:
+        if self._files is None:
+            lazy = self._lazy_files
+            assert lazy is not None
+            self._files = lazy.all()
+            self._lazy = None
+        return self._files
+
+    def file_summaries(self) -> list[tuple[str, str, str | None, bool]]:
+        """(filename, kind, requires_python, yanked) of each file, in the order of `files`,
+        without making `File` objects (the provider chooses a file by these)."""
+        lazy = self._lazy_files
+        if lazy is not None:
+            return lazy.summaries()
+        return [(f.filename, f.kind, f.requires_python, f.yanked) for f in self.files]
+
+    def file(self, i: int) -> File:
+        """`files[i]`, made alone when the files were not made yet."""
+        lazy = self._lazy_files
+        if lazy is not None:
+            return lazy.file(i)
+        return self.files[i]
 
     @property
     def yanked(self) -> bool:
         """A release is yanked when every one of its files is (PEP 592 yanks files)."""
-        return bool(self.files) and all(f.yanked for f in self.files)
+        summaries = self.file_summaries()
+        return bool(summaries) and all(yanked for _, _, _, yanked in summaries)
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.version, self.requires_dist, self.requires_python, self.files)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Release) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (f"Release(version={self.version!r}, requires_dist={self.requires_dist!r}, "
+                f"requires_python={self.requires_python!r}, files={self.files!r})")
 
     @classmethod
     def from_dict(cls, version: str, d: Mapping[str, Any]) -> Release:
@@ -121,7 +290,7 @@ class Release:
             version=version,
             requires_dist=None if rd is None else tuple(rd),
             requires_python=d.get("requires_python"),
-            files=tuple(File.from_dict(f) for f in d.get("files", ())),
+            lazy_files=_V1Files(d.get("files") or ()),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -143,11 +312,11 @@ class Project:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], *, source: str = "<dict>") -> Project:
-        if d.get("schemaVersion") != SCHEMA_VERSION:
+        if d.get("schemaVersion") != 1:
             raise IndexFormatError(
                 f"{source}: index project file has schemaVersion {d.get('schemaVersion')!r}, "
-                f"but this mach-nix reads version {SCHEMA_VERSION}. Rebuild the index with "
-                "`mach-nix index` from this version of mach-nix."
+                "but a .json project file must be version 1 (version 2 files end in .jsonl). "
+                "Rebuild the index with `mach-nix index` from this version of mach-nix."
             )
         releases = []
         for version, rd in d.get("releases", {}).items():
@@ -155,18 +324,28 @@ class Project:
         return cls(name=normalize(d["name"]), releases=tuple(sorted(releases, key=_version_key)))
 
     def to_dict(self) -> dict[str, Any]:
+        """The project as a version 1 document (one JSON object; `encode_project` writes the
+        version 2 file)."""
         return {
-            "schemaVersion": SCHEMA_VERSION,
+            "schemaVersion": 1,
             "name": self.name,
             "releases": {r.version: r.to_dict() for r in sorted(self.releases, key=_version_key)},
         }
 
 
-def _version_key(r: Release) -> tuple[int, Version | str]:
+@functools.cache
+def parse_version(text: str) -> Version | None:
+    """`Version(text)`, or None when it is not a PEP 440 version; memoized: the reader sorts
+    by version and the provider matches by version, the same strings each time."""
     try:
-        return (1, Version(r.version))
+        return Version(text)
     except InvalidVersion:
-        return (0, r.version)  # unparseable versions sort first and are never offered
+        return None
+
+
+def _version_key(r: Release) -> tuple[int, Version | str]:
+    v = parse_version(r.version)
+    return (0, r.version) if v is None else (1, v)  # unparseable first, never offered
 
 
 class Index:
@@ -189,11 +368,13 @@ class Index:
             ) from None
         except (OSError, ValueError) as e:
             raise IndexFormatError(f"{meta_path} cannot be read: {e}.") from None
-        if meta.get("schemaVersion") != SCHEMA_VERSION or meta.get("layout") != LAYOUT:
+        if (meta.get("schemaVersion") not in READABLE_SCHEMA_VERSIONS
+                or meta.get("layout") != LAYOUT):
             raise IndexFormatError(
                 f"{self.root} is an index of schemaVersion {meta.get('schemaVersion')!r} "
                 f"(layout {meta.get('layout')!r}); this mach-nix reads schemaVersion "
-                f"{SCHEMA_VERSION} (layout {LAYOUT}). Rebuild it with `mach-nix index`."
+                f"{' or '.join(map(str, READABLE_SCHEMA_VERSIONS))} (layout {LAYOUT}). "
+                "Rebuild it with `mach-nix index`."
             )
         self.meta: dict[str, Any] = meta
         self._cache: dict[str, Project | None] = {}
@@ -202,15 +383,7 @@ class Index:
         """The project, or None when the index does not have it."""
         norm = normalize(name)
         if norm not in self._cache:
-            path = project_path(self.root, norm)
-            try:
-                data = json.loads(path.read_bytes())
-            except FileNotFoundError:
-                self._cache[norm] = None
-            except (OSError, ValueError) as e:
-                raise IndexFormatError(f"{path} cannot be read: {e}.") from None
-            else:
-                self._cache[norm] = Project.from_dict(data, source=str(path))
+            self._cache[norm] = load_project(self.root, norm)
         return self._cache[norm]
 
     def metadata(self, name: str, release: Release) -> ReleaseMetadata:
@@ -240,8 +413,8 @@ class Index:
         if not projects.is_dir():
             return
         for sub in sorted(projects.iterdir()):
-            for f in sorted(sub.glob("*.json")):
-                yield f.stem
+            yield from sorted({f.stem for f in sub.iterdir() if f.suffix in (".json", ".jsonl")
+                               and not f.name.startswith(".")})
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -271,4 +444,121 @@ def write_index_meta(root: Path, extra: Mapping[str, Any] | None = None) -> None
 
 
 def write_project(root: Path, project: Project) -> None:
-    atomic_write(project_path(root, project.name), dump_json(project.to_dict()))
+    """Write the project's file (version 2), replacing a version 1 file of it."""
+    atomic_write(project_path(root, project.name), encode_project(project))
+    v1_project_path(root, project.name).unlink(missing_ok=True)
+
+
+# --- project files, version 2 ------------------------------------------------------------------
+#
+# Line 1: {"schemaVersion": 2, "name": ..., "releases": {version: {"requires_dist": [...]|null,
+#          "requires_python": ..., "files": [filename, ...], "files_requires_python": [...],
+#          "yanked": [filename, ...], "details": [offset, length]}}}
+# Then one line per release: [[url, sha256, upload_time], ...] in the order of its "files";
+# "details" is where that line starts, counted from the start of line 2, and its length.
+
+
+def encode_project(project: Project) -> bytes:
+    """A project's version 2 file: deterministic, like `dump_json`."""
+    releases: dict[str, Any] = {}
+    lines: list[bytes] = []
+    offset = 0
+    for r in sorted(project.releases, key=_version_key):
+        files = sorted(r.files, key=lambda f: f.filename)
+        line = dump_json([[f.url, f.sha256, f.upload_time] for f in files])
+        entry: dict[str, Any] = {
+            "requires_dist": None if r.requires_dist is None else list(r.requires_dist),
+            "files": [f.filename for f in files],
+            "details": [offset, len(line)],
+        }
+        if r.requires_python:
+            entry["requires_python"] = r.requires_python
+        if any(f.requires_python for f in files):
+            entry["files_requires_python"] = [f.requires_python or None for f in files]
+        if any(f.yanked for f in files):
+            entry["yanked"] = [f.filename for f in files if f.yanked]
+        releases[r.version] = entry
+        lines.append(line)
+        offset += len(line)
+    head = dump_json({"schemaVersion": 2, "name": project.name, "releases": releases})
+    return head + b"".join(lines)
+
+
+def load_project(root: Path, name: str) -> Project | None:
+    """A project of the index at `root` (version 2 file, else version 1), None when absent."""
+    path = project_path(root, name)
+    try:
+        data = path.read_bytes()  # whole: a rename over it later must not change what we read
+    except FileNotFoundError:
+        return _load_v1(v1_project_path(root, name))
+    except OSError as e:
+        raise IndexFormatError(f"{path} cannot be read: {e}.") from None
+    return _decode_v2(path, data)
+
+
+def _load_v1(path: Path) -> Project | None:
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as e:
+        raise IndexFormatError(f"{path} cannot be read: {e}.") from None
+    return Project.from_dict(data, source=str(path))
+
+
+def _decode_v2(path: Path, data: bytes) -> Project:
+    """Parse the first line; the others are parsed when a release's files are made."""
+    base = data.find(b"\n") + 1 or len(data)
+    try:
+        d = json.loads(data[:base])
+        if d.get("schemaVersion") != 2:
+            raise IndexFormatError(
+                f"{path}: index project file has schemaVersion {d.get('schemaVersion')!r}, "
+                "but a .jsonl project file must be version 2. Rebuild the index with "
+                "`mach-nix index` from this version of mach-nix."
+            )
+        from_v2 = Release._from_v2
+        releases = [from_v2(version, r, path, data, base) for version, r in d["releases"].items()]
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise IndexFormatError(f"{path} cannot be read: {type(e).__name__}: {e}.") from None
+    return Project(name=normalize(d["name"]), releases=tuple(sorted(releases, key=_version_key)))
+
+
+def _read_details(path: Path, data: bytes, offset: int, length: int, count: int) -> list[Any]:
+    """A release's line of file details (URL, sha256, upload time per file)."""
+    try:
+        details = json.loads(data[offset:offset + length])
+    except ValueError as e:
+        details, problem = None, str(e)
+    else:
+        problem = "it does not match the first line"
+    if not isinstance(details, list) or len(details) != count:
+        raise IndexFormatError(
+            f"{path}: the file details of a release cannot be read ({problem}). The file is "
+            "damaged: rebuild the index with `mach-nix index update`."
+        )
+    return details
+
+
+def upgrade_index(root: Path) -> int:
+    """Rewrite every version 1 project file of the index at `root` as version 2 (no network),
+    then index.json; returns how many were rewritten. Safe to interrupt and run again."""
+    meta_path = root / "index.json"
+    try:
+        meta = json.loads(meta_path.read_text())
+    except (OSError, ValueError) as e:
+        raise IndexFormatError(
+            f"{root} is not a mach-nix index ({meta_path} cannot be read: {e}).") from None
+    if meta.get("schemaVersion") not in READABLE_SCHEMA_VERSIONS or meta.get("layout") != LAYOUT:
+        raise IndexFormatError(
+            f"{root} is an index of schemaVersion {meta.get('schemaVersion')!r}, which this "
+            "mach-nix cannot upgrade; rebuild it with `mach-nix index`.")
+    count = 0
+    projects = root / "projects"
+    for path in sorted(projects.glob("*/*.json")) if projects.is_dir() else ():
+        project = _load_v1(path)
+        if project is not None:
+            write_project(root, project)
+            count += 1
+    atomic_write(meta_path, dump_json({**meta, "schemaVersion": SCHEMA_VERSION}))
+    return count

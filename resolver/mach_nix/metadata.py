@@ -11,7 +11,8 @@ the files are tried in this order (`files_to_try`, `release_metadata`):
 3. for releases without a usable wheel, the sdist (size-capped): its PKG-INFO when that is
    Metadata-Version >= 2.2 with Requires-Dist not `Dynamic`, else `*.egg-info/requires.txt`,
    else a PKG-INFO from a backend that writes static metadata (non-empty Requires-Dist, no
-   egg-info), else unknown (`requires_dist` None).
+   egg-info), else, when the caller allows builds, its build backend's (`buildmeta`), else
+   unknown (`requires_dist` None).
 
 Up to three wheels stand for the release (PyPI computes per-file metadata, but wheels of one
 release that declare different dependencies are a packaging error we do not model).
@@ -29,13 +30,16 @@ import tarfile
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.version import InvalidVersion, Version
 
 from .http import HttpClient, HTTPNotFound
 from .index import File
 from .names import normalize
+
+if TYPE_CHECKING:
+    from .buildmeta import BuildEnv
 
 
 class MetadataError(Exception):
@@ -57,6 +61,10 @@ class CoreMetadata:
     requires_dist: tuple[str, ...]
     requires_python: str | None
     dynamic: frozenset[str] = frozenset()  # lower-cased field names (Metadata-Version 2.2+)
+    #: Name and Version as the file spells them (None when absent): a source tree's identity
+    #: is only known from its metadata (`buildmeta`).
+    name: str | None = None
+    version: str | None = None
 
     @property
     def static_requires_dist(self) -> bool:
@@ -87,13 +95,17 @@ def parse_core_metadata(data: bytes) -> CoreMetadata:
     def all_of(key: str) -> list[str]:
         return [_header_value(str(v)) for v in (msg.get_all(key) or [])]
 
-    rp = all_of("Requires-Python")
-    mv = all_of("Metadata-Version")
+    def first(key: str) -> str | None:
+        values = all_of(key)
+        return values[0] if values and values[0] else None
+
     return CoreMetadata(
-        metadata_version=mv[0] if mv else None,
+        metadata_version=first("Metadata-Version"),
         requires_dist=tuple(v for v in all_of("Requires-Dist") if v),
-        requires_python=rp[0] if rp and rp[0] else None,
+        requires_python=first("Requires-Python"),
         dynamic=frozenset(v.lower() for v in all_of("Dynamic")),
+        name=first("Name"),
+        version=first("Version"),
     )
 
 
@@ -335,9 +347,14 @@ def release_metadata(
 
 
 def read_dist_metadata(
-    client: HttpClient, project: str, dist: Dist, problems: list[str], *, max_sdist_bytes: int
+    client: HttpClient, project: str, dist: Dist, problems: list[str], *, max_sdist_bytes: int,
+    build: BuildEnv | None = None,
 ) -> FileMetadata:
-    """One file's metadata, over the network (a `FileReader` once the options are bound)."""
+    """One file's metadata, over the network (a `FileReader` once the options are bound).
+
+    With `build`, an sdist without static metadata is built in isolation to read it
+    (`buildmeta.sdist_metadata`); without, its `requires_dist` is None (unknown).
+    """
     if dist.file.kind == "wheel":
         md = _wheel_metadata(client, project, dist, problems)
         return FileMetadata(md.requires_dist, md.requires_python)
@@ -349,6 +366,11 @@ def read_dist_metadata(
     if hashlib.sha256(body).hexdigest() != dist.file.sha256:
         raise MetadataError("its sha256 does not match the one on the index page")
     sm = metadata_from_sdist(dist.file.filename, body)
+    if sm.requires_dist is None and build is not None:
+        from .buildmeta import sdist_metadata  # not on the Nix resolver's path
+
+        md = sdist_metadata(dist.file.filename, body, build=build, sha256=dist.file.sha256)
+        return FileMetadata(md.requires_dist, md.requires_python or sm.requires_python)
     return FileMetadata(sm.requires_dist, sm.requires_python)
 
 

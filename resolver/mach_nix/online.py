@@ -7,7 +7,8 @@ Requires-Python and yanked flag (an HTML page is turned into the JSON form as it
 A release's dependencies are read only when the resolver tries it (`metadata`), from one of its
 files as `mach_nix.metadata` says: a wheel's PEP 658 `.metadata` file (when announced, and on
 PyPI for every wheel), else the wheel's METADATA by range requests, else the sdist's static
-metadata. What the resolver asks for next is downloaded ahead, in parallel (`prefetch`,
+metadata, else (when given a `BuildEnv`) what the sdist's build backend says. What the
+resolver asks for next is downloaded ahead, in parallel (`prefetch`,
 `prefetch_metadata`): the pages of the projects a tried release depends on, and the metadata
 of the release it will try first for each of them (see `IndexProvider.prefetch`).
 
@@ -26,7 +27,7 @@ from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ThreadPoolExecutor
 from html.parser import HTMLParser
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from packaging.version import InvalidVersion, Version
@@ -39,6 +40,9 @@ from .index import File, Project, Release
 from .metadata import Dist, FileMetadata, MetadataError, read_dist_metadata, release_metadata
 from .names import normalize
 from .source import ReleaseMetadata
+
+if TYPE_CHECKING:
+    from .buildmeta import BuildEnv
 
 DEFAULT_INDEX_URL = "https://pypi.org/simple"
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
@@ -56,7 +60,7 @@ _FAILURE_HINT = (
 
 _UNKNOWN_DEPENDENCIES = (
     "its dependencies cannot be known without building it (no wheel metadata, and the sdist "
-    "has no static metadata)"
+    "has no static metadata; mach-nix builds it to read them when not --offline)"
 )
 
 
@@ -374,6 +378,9 @@ class SimpleSource:
     Use it as a context manager (or call `close`): it runs a small thread pool for prefetching.
     Give it the target's wheel `tags` (`Target.supported_tags`) when resolving for one target:
     reading a project is then much quicker.
+    With `build`, an sdist without static metadata is built in isolation to read its
+    dependencies (`buildmeta`, once per file: the answer is cached); without, such a release
+    is skipped as unknown. `offline` never builds.
     `client.requests` counts the HTTP requests made.
 
     Credentials in `index_url` (`user:token@`) are moved into `credentials` (one is made if
@@ -396,6 +403,7 @@ class SimpleSource:
         tags: AbstractSet[str] | None = None,
         credentials: Credentials | None = None,
         probe_metadata: bool | None = None,
+        build: BuildEnv | None = None,
     ) -> None:
         self.credentials = credentials if credentials is not None else Credentials()
         self.index_url = self.credentials.add_url(index_url).rstrip("/")
@@ -411,6 +419,9 @@ class SimpleSource:
         self.clock = clock
         #: the target's wheel tags: other wheels are left out (`parse_project_page`)
         self.tags = tags
+        #: how to build an sdist without static metadata to read it; None: never build
+        self.build = build
+        self._build_lock = threading.Lock()  # one build at a time: they are heavy
         #: problems met while reading metadata that did not stop the resolution
         self.warnings: list[str] = []
         self._jobs = max(1, jobs)
@@ -571,7 +582,9 @@ class SimpleSource:
         sha = dist.file.sha256
         if not self.refresh or self.offline:
             cached = self.cache.load_metadata(sha)
-            if isinstance(cached, FileMetadata):
+            # "unknown without a build", from a run that did not build: build now if we may
+            if isinstance(cached, FileMetadata) and (
+                    cached.requires_dist is not None or self.build is None or self.offline):
                 return cached
             if isinstance(cached, str):
                 raise MetadataError(cached)
@@ -582,8 +595,14 @@ class SimpleSource:
                 "without --offline to fill the cache."
             )
         try:
-            md = read_dist_metadata(self.client, name, dist, problems,
-                                    max_sdist_bytes=self.max_sdist_bytes)
+            if dist.file.kind == "sdist" and self.build is not None:
+                with self._build_lock:
+                    md = read_dist_metadata(self.client, name, dist, problems,
+                                            max_sdist_bytes=self.max_sdist_bytes,
+                                            build=self.build)
+            else:
+                md = read_dist_metadata(self.client, name, dist, problems,
+                                        max_sdist_bytes=self.max_sdist_bytes)
         except MetadataError as e:
             if e.permanent:
                 self.cache.store_metadata(sha, str(e))

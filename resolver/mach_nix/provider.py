@@ -31,13 +31,15 @@ from packaging.version import InvalidVersion, Version
 from resolvelib import AbstractProvider
 
 from .formats import ProviderConfig
-from .index import File, Release
+from .index import File, Release, parse_version
 from .names import normalize
 from .source import PackageSource, ReleaseMetadata
 from .target import Target
 
 if TYPE_CHECKING:
     from resolvelib.structs import RequirementInformation
+
+    from .direct import DirectPackage
 
 _SDIST_SUFFIXES = (".tar.gz", ".zip")
 
@@ -88,6 +90,10 @@ class Req:
                 continue
         return False
 
+    @cached_property
+    def specifier_text(self) -> str:
+        return str(self.specifier)
+
     def __str__(self) -> str:
         return self.text
 
@@ -114,11 +120,15 @@ class Candidate:
     version: Version
     release: Release = field(compare=False, repr=False)
     provider: str = field(compare=False)
-    file: File = field(compare=False, repr=False)
+    choice: _Choice = field(compare=False, repr=False)
 
     @property
     def identifier(self) -> str:
         return identifier(self.name, self.extra)
+
+    @property
+    def file(self) -> File:
+        return self.choice.file
 
     @property
     def binary(self) -> bool:
@@ -134,18 +144,33 @@ class Candidate:
 
 @dataclass(frozen=True)
 class _Option:
-    """A usable release of a project, before it becomes a candidate of some identifier."""
+    """A release of a project that may be usable, before it becomes a candidate of some
+    identifier. Its file is chosen when it is first needed (`IndexProvider.choice`)."""
 
     version: Version
     release: Release
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """The file a release would be built from (`release.files[index]`), and with which
+    provider; the `File` itself (URL, hash) is read only when asked for."""
+
     provider: str
-    file: File
+    release: Release = field(repr=False)
+    index: int
     yanked: bool  # only yanked files fit: usable only when pinned with ==
+
+    @cached_property
+    def file(self) -> File:
+        return self.release.file(self.index)
 
 
 @dataclass
 class _ProjectInfo:
-    options: list[_Option]  # newest first; online, some may turn out unusable when tried
+    #: newest first; some may turn out unusable when looked at closer (no file for the
+    #: target, dependencies that cannot be read, online: metadata that says so)
+    options: list[_Option]
     #: (version, why it cannot be used), newest first, for error messages.
     skipped: list[tuple[str, str]]
     #: every release's metadata was at hand (the index): nothing is left to find out
@@ -170,6 +195,8 @@ class IndexProvider(_ProviderBase):
         pre: bool = False,
         constraints: Mapping[str, Sequence[Req]] | None = None,
         requested: Sequence[str] = (),
+        roots: Sequence[Req] = (),
+        direct: Mapping[str, DirectPackage] | None = None,
     ) -> None:
         self.source = source
         #: the user's requirements in the order written: ties between them go to the first,
@@ -181,6 +208,11 @@ class IndexProvider(_ProviderBase):
         self.constraints: dict[str, list[Req]] = {
             normalize(k): list(v) for k, v in (constraints or {}).items()
         }
+        #: what every solution satisfies: the user's requirements (whose markers hold) by
+        #: project, and the constraints (which `_matching` adds), for `_against_roots`
+        self._fixed: dict[str, list[Req]] = {name: [] for name in self.constraints}
+        for req in roots:
+            self._fixed.setdefault(req.name, []).append(req)
         self.environment = target.marker_environment()
         self.python_version = Version(target.python_full_version)
         self.tag_rank = {str(t): i for i, t in enumerate(target.supported_tags())}
@@ -191,7 +223,36 @@ class IndexProvider(_ProviderBase):
         self._dependencies: dict[tuple[str, Version], list[Requirement] | None] = {}
         self._parsed_lines: dict[str, Requirement | None] = {}
         self._python_ok_cache: dict[str, bool] = {}
-        self._estimates: dict[tuple[str, tuple[str, ...]], int] = {}
+        self._estimates: dict[tuple[str, tuple[str, ...]],
+                              tuple[int, frozenset[Version], int]] = {}
+        self._choices: dict[tuple[str, Version], _Choice | None] = {}
+        #: `SpecifierSet.contains` by (specifier text, version): the same questions recur
+        self._contains: dict[tuple[str, Version], bool] = {}
+        #: the releases the resolver rejected, as last told by `find_matches`
+        self._incompatible: dict[str, frozenset[Version]] = {}
+        self._tag_ranks: dict[str, int | None] = {}
+        #: candidates found to be in no solution (`_against_roots`), by (identifier, version)
+        self._held: set[tuple[str, Version]] = set()
+        self._held_count: dict[str, int] = {}
+        self._candidate_dependencies: dict[tuple[str, Version], list[Req]] = {}
+        self._matches: dict[tuple[str, tuple[str, ...]],
+                            tuple[list[_Option], list[_Option], bool, bool]] = {}
+        #: direct references (URL, git, path): each is the one release of its project
+        self.direct: dict[str, DirectPackage] = dict(direct or {})
+        for name, pkg in self.direct.items():
+            self._add_direct(normalize(name), pkg)
+
+    def _add_direct(self, name: str, pkg: DirectPackage) -> None:
+        """Make a direct reference the only option of its project, its file chosen and its
+        metadata at hand."""
+        version = Version(pkg.version)
+        # a source tree has no file; the provider only needs something to carry along
+        file = pkg.file or File(filename=f"{name}-{pkg.version}", url="", sha256="", kind="sdist")
+        release = Release(version=pkg.version, requires_dist=pkg.requires_dist,
+                          requires_python=pkg.requires_python, files=(file,))
+        self._metadata[(name, version)] = ReleaseMetadata(pkg.requires_dist, pkg.requires_python)
+        self._choices[(name, version)] = _Choice(pkg.provider, release, 0, yanked=False)
+        self._projects[name] = _ProjectInfo(options=[_Option(version, release)], skipped=[])
 
     # --- source access, cached per project -----------------------------------------------
 
@@ -207,34 +268,29 @@ class IndexProvider(_ProviderBase):
         return self._projects[name]
 
     def _build_info(self, name: str, releases: Iterable[Release]) -> _ProjectInfo:
+        """The releases, newest first, less those known to be unusable from what is at hand
+        without parsing anything per release (Requires-Python, metadata missing). Files and
+        dependencies are looked at when a release is considered (`choice`, `usable`)."""
         info = _ProjectInfo(options=[], skipped=[])
         for release in reversed(tuple(releases)):
-            try:
-                version = Version(release.version)
-            except InvalidVersion:
+            version = parse_version(release.version)
+            if version is None:
                 continue
             md = self.source.metadata_at_hand(name, release)
             if md is None:
                 info.complete = False
             else:
                 self._metadata[(name, version)] = md
-            reason = self._release_problem(name, release, version, md)
+            reason = self._release_problem(release, md)
             if reason is None:
-                option = self._pick_file(name, release, version, yanked=False)
-                if option is None:
-                    option = self._pick_file(name, release, version, yanked=True)
-                if option is None:
-                    reason = self._no_file_reason(name, release)
-                else:
-                    info.options.append(option)
-            if reason is not None:
+                info.options.append(_Option(version, release))
+            else:
                 info.skipped.append((release.version, reason))
         return info
 
-    def _release_problem(
-        self, name: str, release: Release, version: Version, md: ReleaseMetadata | None
-    ) -> str | None:
-        """Why a release cannot be used; with `md` None (not read yet), from its files alone."""
+    def _release_problem(self, release: Release, md: ReleaseMetadata | None) -> str | None:
+        """Why a release cannot be used, from its metadata (or, with `md` None, not read yet,
+        from its files' Requires-Python); its dependencies are parsed later (`usable`)."""
         if md is None:
             if not self._python_ok(release.requires_python):
                 return f"it requires Python {release.requires_python}"
@@ -243,32 +299,51 @@ class IndexProvider(_ProviderBase):
             return md.problem or "its metadata cannot be read"
         if not self._python_ok(md.requires_python):
             return f"it requires Python {md.requires_python}"
-        if self.dependencies_of(name, version) is None:
-            return "its metadata has a requirement mach-nix cannot read"
         return None
 
-    def usable(self, name: str, option: _Option) -> bool:
-        """Whether a release may be tried, reading its metadata if that was not done yet."""
+    def choice(self, name: str, option: _Option) -> _Choice | None:
+        """The file the release would use for the target (a non-yanked one if any fits), or
+        None when none fits: the release is then unusable, and the reason recorded."""
         key = (name, option.version)
-        if key in self._unusable:
+        if key not in self._choices:
+            found = (self._pick_file(name, option.release, yanked=False)
+                     or self._pick_file(name, option.release, yanked=True))
+            if found is None:
+                self._unusable.setdefault(key, self._no_file_reason(name, option.release))
+            self._choices[key] = found
+        return self._choices[key]
+
+    def usable(self, name: str, option: _Option) -> bool:
+        """Whether a release may be tried: it has a file for the target, and its metadata
+        (read now if that was not done yet) allows it and can be read."""
+        key = (name, option.version)
+        if key in self._unusable or self.choice(name, option) is None:
             return False
-        if key in self._metadata:
-            return True  # at hand when the project was read (and checked then), or read before
-        md = self.source.metadata(name, option.release)
-        self._metadata[key] = md
-        reason = self._release_problem(name, option.release, option.version, md)
-        if reason is not None:
-            self._unusable[key] = reason
+        if key not in self._metadata:
+            md = self.source.metadata(name, option.release)
+            self._metadata[key] = md
+            reason = self._release_problem(option.release, md)
+            if reason is not None:
+                self._unusable[key] = reason
+                return False
+        if self.dependencies_of(name, option.version) is None:
+            self._unusable[key] = "its metadata has a requirement mach-nix cannot read"
             return False
         return True
 
-    def usable_and_skipped(self, name: str) -> tuple[list[_Option], list[tuple[str, str]]]:
-        """For explanations: the releases not known to be unusable, and (version, why) of the
-        others, newest first."""
+    def usable_and_skipped(
+        self, name: str
+    ) -> tuple[list[tuple[_Option, _Choice]], list[tuple[str, str]]]:
+        """For explanations: the releases not known to be unusable with the file each would
+        use, and (version, why) of the others, newest first."""
         info = self.project_info(name)
         if info is None:
             return [], []
-        usable = [o for o in info.options if (name, o.version) not in self._unusable]
+        usable = []
+        for o in info.options:
+            c = self.choice(name, o)
+            if c is not None and (name, o.version) not in self._unusable:
+                usable.append((o, c))
         late = [(o.version, o.release.version, self._unusable[(name, o.version)])
                 for o in info.options if (name, o.version) in self._unusable]
         if not late:
@@ -290,34 +365,47 @@ class IndexProvider(_ProviderBase):
             self._python_ok_cache[requires_python] = ok
         return self._python_ok_cache[requires_python]
 
-    def _pick_file(
-        self, name: str, release: Release, version: Version, *, yanked: bool
-    ) -> _Option | None:
-        files = [f for f in release.files
-                 if f.yanked == yanked and self._python_ok(f.requires_python)]
+    def _pick_file(self, name: str, release: Release, *, yanked: bool) -> _Choice | None:
+        """The best file for the target among the release's files of this yanked state, by
+        provider order: the wheel whose best tag ranks highest (then by name), or the sdist
+        (.tar.gz before .zip, then by name). Decided from the files' names; only the chosen
+        one becomes a `File`."""
+        files = [(i, filename, kind) for i, (filename, kind, requires_python, is_yanked)
+                 in enumerate(release.file_summaries())
+                 if is_yanked == yanked and self._python_ok(requires_python)]
         for provider in self.providers.for_name(name):
-            best: File | None = None
+            best: tuple[Any, ...] | None = None
             if provider == "wheel":
-                ranked = []
-                for f in files:
-                    if f.kind != "wheel":
-                        continue
-                    tag_ranks = [self.tag_rank[t] for t in (f.tags or File.wheel_tags(f.filename))
-                                 if t in self.tag_rank]
-                    if tag_ranks:
-                        ranked.append((min(tag_ranks), f.filename, f))
-                if ranked:
-                    best = min(ranked, key=lambda r: (r[0], r[1]))[2]
+                for i, filename, kind in files:
+                    if kind == "wheel":
+                        rank = self._wheel_rank(filename)
+                        if rank is not None and (best is None or (rank, filename) < best[:2]):
+                            best = (rank, filename, i)
             elif provider == "sdist":
-                sdists = [f for f in files
-                          if f.kind == "sdist" and f.filename.lower().endswith(_SDIST_SUFFIXES)]
-                if sdists:
-                    # .tar.gz before .zip, then by name
-                    best = min(sdists, key=lambda f: (not f.filename.lower().endswith(".tar.gz"),
-                                                      f.filename))
+                for i, filename, kind in files:
+                    lower = filename.lower()
+                    if kind == "sdist" and lower.endswith(_SDIST_SUFFIXES):
+                        key = (not lower.endswith(".tar.gz"), filename, i)
+                        if best is None or key < best:
+                            best = key
             if best is not None:
-                return _Option(version, release, provider, best, yanked)
+                return _Choice(provider, release, best[2], yanked)
         return None
+
+    def _wheel_rank(self, filename: str) -> int | None:
+        """The rank of the best of a wheel's tags among the target's (lower is better), None
+        when none fits; by its tag triple (`cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64`),
+        which thousands of wheels share, PEP 425 compressed tag sets expanded."""
+        parts = filename[:-4].rsplit("-", 3)  # name-version[-build]-python-abi-platform.whl
+        if len(parts) < 4 or not filename.endswith(".whl"):
+            return None
+        key = "-".join(parts[1:]).lower()
+        if key not in self._tag_ranks:
+            py, abi, plat = key.split("-")
+            ranks = [r for i in py.split(".") for a in abi.split(".") for p in plat.split(".")
+                     if (r := self.tag_rank.get(f"{i}-{a}-{p}")) is not None]
+            self._tag_ranks[key] = min(ranks) if ranks else None
+        return self._tag_ranks[key]
 
     def _no_file_reason(self, name: str, release: Release) -> str:
         providers = self.providers.for_name(name)
@@ -391,46 +479,66 @@ class IndexProvider(_ProviderBase):
         constrained = name in self.constraints
         in_conflict = any(c.requirement.name == name for c in backtrack_causes)
         info = self.project_info(name)
-        if info is None or info.complete:
-            # every release's metadata is at hand: counting costs nothing
-            count = sum(1 for _ in candidates[identifier])
-        else:
-            # counting would read the metadata of every matching release: estimate instead
-            count = self._estimate(identifier, info, reqs)
+        count = 0 if info is None else self._count(identifier, info, reqs)
         order = self.requested_order.get(name, len(self.requested_order))
         return (not (pinned or constrained), not in_conflict, order, count, identifier)
 
-    def _estimate(self, identifier: str, info: _ProjectInfo, reqs: Sequence[Req]) -> int:
-        """How many releases match, counting those not read yet as usable (the releases
-        already tried and rejected by the resolver are counted too)."""
+    def _count(self, identifier: str, info: _ProjectInfo, reqs: Sequence[Req]) -> int:
+        """About how many candidates `find_matches` would give, for the preference: the
+        releases whose versions match, less those known to be unusable, rejected by the
+        resolver (with the index) or in no solution (`_against_roots`). A release not
+        considered yet counts as usable: finding out would mean choosing its file and
+        reading its dependencies (online: a download)."""
+        name, _ = split_identifier(identifier)
+        bad = frozenset(self._incompatible.get(identifier, ()) if info.complete else ())
         key = (identifier, tuple(sorted(r.text for r in reqs)))
-        if key not in self._estimates:
-            name, _ = split_identifier(identifier)
-            finals, pres, allow_pre = self._matching(name, info, reqs)
-            fits = [o for o in finals + pres if (name, o.version) not in self._unusable]
-            if not allow_pre and any(not o.version.is_prerelease for o in fits):
-                fits = [o for o in fits if not o.version.is_prerelease]
-            self._estimates[key] = len(fits)
-        return self._estimates[key]
+        held = self._held_count.get(identifier, 0)
+        cached = self._estimates.get(key)
+        if cached is not None and cached[1:] == (bad, held):
+            return cached[0]
+        finals, pres, allow_pre, pinned = self._matching(name, info, reqs)
+
+        def fits(o: _Option) -> bool:
+            return ((name, o.version) not in self._unusable and o.version not in bad
+                    and (identifier, o.version) not in self._held)
+
+        count = sum(1 for o in finals if fits(o))
+        if not count and not allow_pre:
+            count = sum(1 for o in pres if fits(o))
+        self._estimates[key] = (count, bad, held)
+        return count
+
+    def _contains_version(self, req: Req, version: Version) -> bool:
+        key = (req.specifier_text, version)
+        found = self._contains.get(key)
+        if found is None:
+            found = self._contains[key] = req.specifier.contains(version, prereleases=True)
+        return found
 
     def _matching(
         self, name: str, info: _ProjectInfo, reqs: Sequence[Req]
-    ) -> tuple[list[_Option], list[_Option], bool]:
-        """The options that satisfy `reqs` (with the constraints): (finals, pre-releases,
-        whether pre-releases are allowed), newest first. With pre-releases allowed, `finals`
-        holds every match in order and `pres` is empty."""
+    ) -> tuple[list[_Option], list[_Option], bool, bool]:
+        """The options whose versions satisfy `reqs` (with the constraints): (finals,
+        pre-releases, whether pre-releases are allowed, whether a requirement pins with ==),
+        newest first. With pre-releases allowed, `finals` holds every match in order and
+        `pres` is empty. Files, yanked state and metadata are not looked at here."""
         reqs = [*reqs, *self.constraints.get(name, [])]
-        pinned = any(r.pinned for r in reqs)
-        allow_pre = self.pre or any(r.names_prerelease for r in reqs)
-        matching = [
-            o for o in info.options
-            if (pinned or not o.yanked)
-            and all(r.specifier.contains(o.version, prereleases=True) for r in reqs)
-        ]
-        if allow_pre:
-            return matching, [], True
-        return ([o for o in matching if not o.version.is_prerelease],
-                [o for o in matching if o.version.is_prerelease], False)
+        # all that follows depends on the specifiers alone
+        key = (name, tuple(sorted({r.specifier_text for r in reqs})))
+        found = self._matches.get(key)
+        if found is None:
+            pinned = any(r.pinned for r in reqs)
+            allow_pre = self.pre or any(r.names_prerelease for r in reqs)
+            specs = {r.specifier_text: r for r in reqs if r.specifier_text}
+            matching = [o for o in info.options
+                        if all(self._contains_version(r, o.version) for r in specs.values())]
+            if allow_pre:
+                found = (matching, [], True, pinned)
+            else:
+                found = ([o for o in matching if not o.version.is_prerelease],
+                         [o for o in matching if o.version.is_prerelease], False, pinned)
+            self._matches[key] = found
+        return found
 
     def find_matches(
         self,
@@ -448,33 +556,78 @@ class IndexProvider(_ProviderBase):
             # decide with it whether a yanked release (pinned `lib==2.0`) or a pre-release
             # (`lib>=2.0b1`) may be taken, as pip does
             reqs += requirements.get(name, ())
-        finals, pres, allow_pre = self._matching(name, info, reqs)
-        bad = {c.version for c in incompatibilities[identifier]}
+        finals, pres, allow_pre, pinned = self._matching(name, info, reqs)
+        bad = frozenset(c.version for c in incompatibilities[identifier])
+        self._incompatible[identifier] = bad
 
-        def candidate(o: _Option) -> Candidate:
-            return Candidate(name, extra, o.version, o.release, o.provider, o.file)
+        def usable(options: list[_Option]) -> Iterator[tuple[_Option, _Choice]]:
+            for o in options:
+                c = self.choice(name, o)
+                if c is not None and (pinned or not c.yanked) and self.usable(name, o):
+                    yield o, c
 
         def matches() -> Iterator[Candidate]:
             # Newest first. PEP 440: pre-releases only when asked for, or when no final
             # release fits (a final the resolver already rejected still counts as fitting).
-            any_final = False
-            for o in finals:
-                if self.usable(name, o):
-                    any_final = True
-                    if o.version not in bad:
-                        yield candidate(o)
-            if allow_pre or any_final:
-                return
-            for o in pres:
-                if o.version not in bad and self.usable(name, o):
-                    yield candidate(o)
+            # A candidate that cannot go with the user's own requirements (`_against_roots`)
+            # is held back. When all are, the newest is offered alone: the resolver finds the
+            # conflict with it and explains it; the others would only fail the same way.
+            held: list[Candidate] = []
+            offered = any_final = False
+            for group in (finals, pres):
+                if group is pres and (allow_pre or any_final):
+                    break
+                for o, c in usable(group):
+                    any_final = any_final or group is finals
+                    if o.version in bad:
+                        continue
+                    cand = Candidate(name, extra, o.version, o.release, c.provider, c)
+                    if self._against_roots(cand):
+                        if (identifier, o.version) not in self._held:
+                            self._held.add((identifier, o.version))
+                            self._held_count[identifier] = self._held_count.get(identifier, 0) + 1
+                        held.append(cand)
+                    else:
+                        offered = True
+                        yield cand
+            if not offered and held:
+                yield held[0]
 
         return matches
 
+    def _against_roots(self, candidate: Candidate) -> bool:
+        """Whether the candidate requires a project in a way no release of it can reconcile
+        with the user's requirements (or constraints) on it. Every solution satisfies those,
+        so such a candidate is in none: resolvelib would try it, reject it, and go on to the
+        next, and a project with hundreds of releases that each need a newer version of
+        something the user pinned costs hundreds of rounds (uv learns this once)."""
+        for dep in self.get_dependencies_cached(candidate):
+            fixed = self._fixed.get(dep.name)
+            if fixed is None or not dep.specifier_text:
+                continue
+            info = self.project_info(dep.name)
+            if info is not None:
+                finals, pres, _, _ = self._matching(dep.name, info, [dep, *fixed])
+                if not finals and not pres:
+                    return True
+        return False
+
     def is_satisfied_by(self, requirement: Req, candidate: Candidate) -> bool:
-        return requirement.specifier.contains(candidate.version, prereleases=True)
+        return self._contains_version(requirement, candidate.version)
 
     def get_dependencies(self, candidate: Candidate) -> list[Req]:
+        result = self.get_dependencies_cached(candidate)
+        self.prefetch(result)
+        return result
+
+    def get_dependencies_cached(self, candidate: Candidate) -> list[Req]:
+        key = (candidate.identifier, candidate.version)
+        result = self._candidate_dependencies.get(key)
+        if result is None:
+            result = self._candidate_dependencies[key] = self._dependencies_for(candidate)
+        return result
+
+    def _dependencies_for(self, candidate: Candidate) -> list[Req]:
         deps = self.dependencies_of(candidate.name, candidate.version) or []
         result: list[Req] = []
         if candidate.extra is not None:
@@ -490,9 +643,7 @@ class IndexProvider(_ProviderBase):
             for req in deps:
                 if self.marker_holds(req.marker, None):
                     result.extend(split_requirement(req))
-        result = [r for r in result if r.identifier != candidate.identifier]
-        self.prefetch(result)
-        return result
+        return [r for r in result if r.identifier != candidate.identifier]
 
     def prefetch(self, reqs: Sequence[Req]) -> None:
         """Tell the source what the resolver asks for next, so that it can download it in
@@ -505,7 +656,7 @@ class IndexProvider(_ProviderBase):
         walk stops at the first requirement on a project already known, or on an identifier
         met before in the list: adding it may conflict, and then the rest is not added.
         """
-        known = set(self._projects)
+        known = self._projects
         wanted = sorted({r.name for r in reqs if r.name not in known})
         if not wanted:
             return
@@ -521,7 +672,7 @@ class IndexProvider(_ProviderBase):
             reqs_here = [req]
             if req.extra is not None and req.name in seen:
                 reqs_here.append(seen[req.name])  # `lib[x]` after `lib` in the list
-            finals, pres, allow_pre = self._matching(req.name, info, reqs_here)
+            finals, pres, allow_pre, _ = self._matching(req.name, info, reqs_here)
             first = next(iter(finals if finals or allow_pre else pres), None)
             if first is None:
                 break  # no candidate at all: the resolver stops here

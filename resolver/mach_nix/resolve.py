@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from resolvelib import BaseReporter, ResolutionImpossible, ResolutionTooDeep, Resolver
 
 from .errors import MachNixError, ResolutionError, UnknownPackageError
-from .formats import FileRef, Package, ProviderConfig, Request, Resolution, break_cycles
+from .formats import FileRef, Package, ProviderConfig, Request, Resolution, Source, break_cycles
 from .provider import Candidate, IndexProvider, Req, split_requirement
-from .requirements import ParsedRequirement, RequirementSet, parse_requirement_set
+from .requirements import ALL, ParsedRequirement, RequirementSet, parse_requirement_set
 from .source import PackageSource
 from .target import Target
 
@@ -34,6 +34,8 @@ _HINT = (
 
 
 if TYPE_CHECKING:
+    from .direct import DirectPackage, Fetcher
+
     _ReporterBase = BaseReporter[Req, Candidate, str]
 else:  # resolvelib 1.0 classes are not generic at run time
     _ReporterBase = BaseReporter
@@ -53,12 +55,36 @@ class _Recorder(_ReporterBase):
 
 
 def resolve(request: Request, index: PackageSource) -> Resolution:
-    """Resolve a request (the Nix entry point, with an `Index`)."""
+    """Resolve a request (the Nix entry point, with an `Index`). Direct references are read
+    from the store paths lib/ fetched them to (`directReferences`); nothing is downloaded."""
     requirements = parse_requirement_set(request.requirements, source="requirements")
+    fetcher = None
+    if requirements.direct:  # imported only then: resolve-request must start fast
+        from .direct import Fetcher
+
+        fetcher = Fetcher(fetched=request.direct_references)
     return resolve_requirements(
         requirements, index=index, target=request.target, providers=request.providers,
-        pre=request.pre,
+        pre=request.pre, fetcher=fetcher,
     )
+
+
+def binary_options(
+    providers: ProviderConfig, requirements: RequirementSet
+) -> ProviderConfig:
+    """`--only-binary` (wheel only) and `--no-binary` (sdist only) of a requirements file as
+    providers. They replace `_default` (for `:all:`) and apply to the names they list, except
+    names the `providers` setting lists itself: an explicit per-project choice wins."""
+    default = providers.default
+    packages = dict(providers.packages)
+    for option, only in ((requirements.only_binary, ("wheel",)),
+                         (requirements.no_binary, ("sdist",))):
+        for name in option:
+            if name == ALL:
+                default = only
+            elif name not in providers.packages:
+                packages[name] = only
+    return ProviderConfig(default=default, packages=packages)
 
 
 def resolve_requirements(
@@ -68,11 +94,18 @@ def resolve_requirements(
     target: Target,
     providers: ProviderConfig | None = None,
     pre: bool = False,
+    fetcher: Fetcher | None = None,
 ) -> Resolution:
     """Resolve parsed requirements (and constraints) for `target` against `index`, the pinned
-    index or any other `PackageSource`."""
-    providers = providers or ProviderConfig()
+    index or any other `PackageSource`. Direct references (URLs, git, paths) are fetched with
+    `fetcher` (a `direct.Fetcher`; without one, any is refused)."""
+    providers = binary_options(providers or ProviderConfig(), requirements)
     env = {**target.marker_environment(), "extra": ""}
+    direct: dict[str, DirectPackage] = {}
+    if requirements.direct:
+        from .direct import Fetcher, materialize
+
+        requirements, direct = materialize(requirements, fetcher or Fetcher(fetched={}), target)
 
     def active(reqs: Iterable[ParsedRequirement]) -> list[ParsedRequirement]:
         return [r for r in reqs
@@ -91,7 +124,8 @@ def resolve_requirements(
             origins.setdefault(req, parsed.location)
 
     provider = IndexProvider(index, target, providers, pre=pre or requirements.pre,
-                             constraints=constraints, requested=[r.name for r in root_reqs])
+                             constraints=constraints, requested=[r.name for r in root_reqs],
+                             roots=root_reqs, direct=direct)
     provider.prefetch(root_reqs)
     unknown = [r for r in roots if provider.project_info(r.name) is None]
     if unknown:
@@ -117,7 +151,14 @@ def resolve_requirements(
             "dependencies in your requirements to narrow the search."
         ) from None
 
-    return _to_resolution(result.mapping, provider, target, {r.name for r in roots})
+    resolution = _to_resolution(result.mapping, provider, target, {r.name for r in roots})
+    if requirements.hash_checking:
+        from .direct import check_hashes
+
+        check_hashes(requirements, {name: (p.file.filename, p.file.sha256)
+                                    for name, p in resolution.packages.items()
+                                    if p.file is not None})
+    return resolution
 
 
 def _to_resolution(
@@ -138,15 +179,22 @@ def _to_resolution(
     acyclic, back = break_cycles({name: deps[name] for name in chosen}, roots)
     packages = {}
     for name, c in sorted(chosen.items()):
+        direct = provider.direct.get(name)
+        source = None if direct is None else Source(
+            kind=direct.source["kind"],
+            fields={k: v for k, v in direct.source.items() if k != "kind"})
+        file = None if source is not None and source.is_tree else FileRef(
+            filename=c.file.filename, url=c.file.url, sha256=c.file.sha256.lower(),
+            binary=c.binary, index=c.file.index)
         packages[name] = Package(
             name=name,
             version=c.release.version,
             provider=c.provider,
-            file=FileRef(filename=c.file.filename, url=c.file.url, sha256=c.file.sha256.lower(),
-                         binary=c.binary, index=c.file.index),
+            file=file,
             extras=tuple(sorted(extras[name])),
             dependencies=acyclic[name],
             cyclic_dependencies=tuple(sorted(d for a, d in back if a == name)),
+            source=source,
         )
     return Resolution(target=target, roots=tuple(sorted(roots)), packages=packages)
 
@@ -198,6 +246,11 @@ def _why_nothing_fits(
         suggestion = _suggest(name, sorted(index.names()))
         hint = index.missing_hint([name], dependency=True)
         return f"{index.label} has no project named {name}{suggestion}; {hint}", True
+    direct = provider.direct.get(name)
+    if direct is not None:
+        return (f"{name} is {direct.version}, fixed by its direct reference ({direct.origin}), "
+                "and that version does not satisfy all of these; change the reference or the "
+                "other requirements"), False
     options, skipped_releases = provider.usable_and_skipped(name)
     skipped: dict[str, list[str]] = defaultdict(list)
     for version, reason in skipped_releases:
@@ -208,8 +261,8 @@ def _why_nothing_fits(
             return f"{index.label} has no releases of {name}", False
         return ((f"no release of {name} can be used for {provider.target.describe()} "
                 f"({skipped_text})"), False)
-    usable = [o.release.version for o in options if not o.yanked]
-    yanked = [o.release.version for o in options if o.yanked]
+    usable = [o.release.version for o, c in options if not c.yanked]
+    yanked = [o.release.version for o, c in options if c.yanked]
     text = f"no version of {name} satisfies all of these (usable versions: {_versions(usable) or 'none'}"
     if yanked:
         # PEP 592: a yanked release is used only when pinned with == (or ===)

@@ -1,6 +1,6 @@
 /**
   Build helpers of the double's top level: `fetchurl`, `fetchPypi`, `runCommand`, `writeText`,
-  `makeSetupHook`, `autoPatchelfHook` and `pythonManylinuxPackages`.
+  `makeSetupHook`, `autoPatchelfHook`, `mkShell` and `pythonManylinuxPackages`.
 
   # Inputs
 
@@ -278,6 +278,60 @@ let
       ))
     ];
   };
+
+  /**
+    `mkShell { name ? "nix-shell"; packages ? []; inputsFrom ? []; shellHook ? ""; ... }`, as
+    nixpkgs' pkgs/build-support/mkshell: `packages` go to nativeBuildInputs; the inputs of each
+    `inputsFrom` derivation are merged in and their shellHooks run before this one's; other
+    attributes (passthru included) go to mkDerivation. Buildable: the output is a dump of the
+    build environment, as in nixpkgs (a devShell must build for `nix flake check`).
+  */
+  mkShell =
+    {
+      name ? "nix-shell",
+      packages ? [ ],
+      inputsFrom ? [ ],
+      buildInputs ? [ ],
+      nativeBuildInputs ? [ ],
+      propagatedBuildInputs ? [ ],
+      propagatedNativeBuildInputs ? [ ],
+      ...
+    }@attrs:
+    let
+      mergeInputs =
+        input:
+        (attrs.${input} or [ ])
+        ++ lib.subtractLists inputsFrom (lib.concatMap (i: i.${input} or [ ]) inputsFrom);
+      rest = removeAttrs attrs [
+        "name"
+        "packages"
+        "inputsFrom"
+        "buildInputs"
+        "nativeBuildInputs"
+        "propagatedBuildInputs"
+        "propagatedNativeBuildInputs"
+        "shellHook"
+      ];
+    in
+    stdenv.mkDerivation (
+      {
+        inherit name;
+        buildInputs = mergeInputs "buildInputs";
+        nativeBuildInputs = packages ++ mergeInputs "nativeBuildInputs";
+        propagatedBuildInputs = mergeInputs "propagatedBuildInputs";
+        propagatedNativeBuildInputs = mergeInputs "propagatedNativeBuildInputs";
+        shellHook = lib.concatStringsSep "\n" (lib.catAttrs "shellHook" (lib.reverseList inputsFrom ++ [ attrs ]));
+        buildCommand = ''
+          echo "------------------------------------------------------------" >> "$out"
+          echo " WARNING: the existence of this path is not guaranteed." >> "$out"
+          echo " It is an internal implementation detail for pkgs.mkShell." >> "$out"
+          echo "------------------------------------------------------------" >> "$out"
+          export >> "$out"
+        '';
+        preferLocalBuild = true;
+      }
+      // rest
+    );
 in
 {
   inherit
@@ -287,6 +341,7 @@ in
     writeText
     makeSetupHook
     autoPatchelfHook
+    mkShell
     pythonManylinuxPackages
     ;
 }
