@@ -514,6 +514,12 @@ def test_credentials_in_a_requirements_file_are_not_locked(
     assert code == 1 and not lock.exists()
     assert "would be written into the lock file" in err and "netrc" in err
     assert_nowhere([], out, err)
+    # nor in a direct reference's URL
+    req.write_text(f"pkg @ git+https://user:{TOKEN}@127.0.0.1:9/pkg.git@main\n")
+    code, out, err = resolve(["lock", "-r", str(req), "--cache-dir", str(tmp_path / "cache"),
+                              *TARGET_ARGS, "-o", str(lock)], capsys)
+    assert code == 1 and not lock.exists() and "would be written into the lock" in err
+    assert_nowhere([], out, err)
     # resolving (nothing recorded) takes them
     packages = resolution(tmp_path, f"--index-url {url}\nalpha\n", capsys=capsys)
     assert versions(packages) == {"alpha": "1.0", "beta": "2.0", "gamma": "1.1"}

@@ -267,7 +267,8 @@ def _cmd_lock(args: argparse.Namespace) -> int:
 
 
 def _refuse_credentials_in(path: Path, requirements: RequirementSet) -> None:
-    """The lock records the requirements' text: an index URL in it must hold no credentials."""
+    """The lock records the requirements' text: a URL in it must hold no credentials (an
+    index's: any `user@`; a direct reference's: a password; `ssh://git@host` is no secret)."""
     from urllib.parse import urlsplit
 
     from .auth import redact
@@ -282,6 +283,14 @@ def _refuse_credentials_in(path: Path, requirements: RequirementSet) -> None:
                 "Remove them from the URL and put them in ~/.netrc (a line `machine HOST login "
                 "USER password TOKEN`), or give the URL with them as --index-url / "
                 "--extra-index-url or in $PIP_INDEX_URL (docs/indexes.md)."
+            )
+    for r in requirements.direct:
+        if r.link is not None and urlsplit(r.link.location).password is not None:
+            raise MachNixError(
+                f"{r.location}: {redact(r.link.location)} carries a password or token, and a "
+                "lock records the requirements' text, so it would be written into the lock "
+                "file. Remove it from the URL and let the credentials come from elsewhere "
+                "(~/.netrc, a git credential helper)."
             )
 
 
