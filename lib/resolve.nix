@@ -35,6 +35,23 @@ let
     "1" = resolution1.read;
   };
 
+  # The schemes of the URLs in a requirements text that carry credentials: any `user@` of an
+  # http(s) URL (an index's `user:token@`, a bare token), a password in any other
+  # (`ssh://git@host/...` names a user, no secret). The request is copied into the store,
+  # which every user can read, so such a text is refused before (docs/indexes.md).
+  credentialSchemes =
+    text:
+    let
+      found = builtins.filter builtins.isList (
+        builtins.split "([a-zA-Z][-a-zA-Z0-9+.]*)://([^/@[:space:]]*)@" text
+      );
+      secret =
+        m:
+        builtins.match ".*:.*" (builtins.elemAt m 1) != null
+        || builtins.match "(git\\+)?https?" (builtins.elemAt m 0) != null;
+    in
+    map (m: builtins.elemAt m 0) (builtins.filter secret found);
+
   # The plain interpreter runs the resolver with its source and its two dependencies put on
   # sys.path explicitly: nothing depends on how an environment wrapper finds its prefix.
   entry = ''
@@ -77,6 +94,8 @@ rec {
     }:
     if !builtins.isString requirements then
       throw "mach-nix: `requirements` must be the text of a requirements.txt (a string), not a ${builtins.typeOf requirements}; for a file use `requirements = builtins.readFile ./requirements.txt;`."
+    else if credentialSchemes requirements != [ ] then
+      throw "mach-nix: the requirements hold a URL with credentials in it (`${builtins.head (credentialSchemes requirements)}://USER:TOKEN@...`), which Nix would copy into the store, readable by every user. Remove them from the URL and put them in a netrc file instead; docs/indexes.md says how `mach-nix lock` and Nix's fetcher read it."
     else
       {
         inherit schemaVersion requirements pre;

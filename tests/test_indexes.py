@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import nixutil
 import pytest
 from mach_nix import indexes
 from mach_nix.auth import Credentials, redact, split_credentials
@@ -694,3 +695,28 @@ def test_pip_find_links_environment_is_not_read(
     packages = resolution(tmp_path, "gamma\n", "--index-url", f"{html_index.url}/simple",
                           capsys=capsys)
     assert versions(packages) == {"gamma": "1.1"}
+
+
+# --- Nix: a requirements text with credentials never reaches the store -----------------------
+
+
+@nixutil.requires_nix
+@pytest.mark.parametrize(("text", "refused"), [
+    (f"--extra-index-url https://user:{TOKEN}@pypi.example/simple\nsix\n", True),
+    (f"-i https://{TOKEN}@pypi.example/simple\nsix\n", True),
+    (f"pkg @ git+https://user:{TOKEN}@git.example/pkg.git@v1\n", True),
+    (f"pkg @ git+ssh://git:{TOKEN}@git.example/pkg.git@v1\n", True),
+    ("pkg @ git+ssh://git@git.example/pkg.git@v1\n", False),  # a user name, no secret
+    ("--extra-index-url https://pypi.example/simple\nsix\n", False),
+])
+def test_nix_refuses_requirements_with_credentials(text: str, refused: bool) -> None:
+    root = Path(__file__).resolve().parent.parent
+    expr = (f"let pkgs = import {root}/tests/nixpkgs-double {{ }}; m = import {root} "
+            f"{{ inherit pkgs; }}; in (m.mkRequest {{ python = pkgs.python3; "
+            f"requirements = builtins.fromJSON {json.dumps(json.dumps(text))}; }}).requirements")
+    if refused:
+        err = nixutil.nix_eval_error(expr)
+        assert "URL with credentials in it" in err and "netrc" in err
+        assert TOKEN not in err
+    else:
+        assert nixutil.nix_eval_json(expr) == text
