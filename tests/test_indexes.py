@@ -720,3 +720,19 @@ def test_nix_refuses_requirements_with_credentials(text: str, refused: bool) -> 
         assert TOKEN not in err
     else:
         assert nixutil.nix_eval_json(expr) == text
+
+
+def test_crawl_pypi_json_api_with_credentials(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with serve() as s:
+        s.auth = ("user", TOKEN)
+        s.add_wheel("gamma", "1.0", [])
+        s.publish()
+        out = tmp_path / "index"
+        url = s.url.replace("://", f"://user:{TOKEN}@")
+        code, _, err = resolve(["index", "--out", str(out), "--pypi-url", url, "-q", "gamma"],
+                               capsys)
+    assert code == 0, err
+    assert json.loads((out / "index.json").read_text())["source"] == s.url
+    assert_nowhere([out], err)

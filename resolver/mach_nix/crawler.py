@@ -1106,8 +1106,10 @@ def options_from_args(
     extras = args.extras or rec.get("extras") or "requested"
     follow = args.follow_deps if args.follow_deps is not None else rec.get("followDeps", True)
     return CrawlOptions(
-        pypi_url=(args.pypi_url or (None if rec.get("api") == "simple" else rec.get("source"))
-                  or DEFAULT_PYPI).rstrip("/"),
+        # without credentials (the HTTP client has them): the URL is recorded in index.json
+        pypi_url=strip_credentials(
+            args.pypi_url or (None if rec.get("api") == "simple" else rec.get("source"))
+            or DEFAULT_PYPI).rstrip("/"),
         index_urls=index_urls,
         max_releases=max_releases or None,
         jobs=args.jobs,
