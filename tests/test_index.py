@@ -4,6 +4,9 @@ the committed fixture."""
 from __future__ import annotations
 
 import json
+import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -212,6 +215,19 @@ def test_index_refuses_a_corrupt_project_file(tmp_path: Path) -> None:
     atomic_write(project_path(tmp_path, "bad"), b"{")
     with pytest.raises(IndexFormatError, match=r"bad\.jsonl cannot be read"):
         Index(tmp_path).project("bad")
+
+
+def test_atomic_write_writes_into_special_files(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    atomic_write(fifo, b"through the pipe")
+    reader.join(10)
+    assert got == [b"through the pipe"] and stat.S_ISFIFO(fifo.stat().st_mode)
+    atomic_write(Path(os.devnull), b"nothing")  # `-o /dev/null` must not replace /dev/null
+    assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)
 
 
 def test_atomic_write_leaves_no_temporary_files(tmp_path: Path) -> None:

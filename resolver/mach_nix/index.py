@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -418,7 +419,18 @@ class Index:
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write a file so that readers see the old content or the new, never half of it."""
+    """Write a file so that readers see the old content or the new, never half of it.
+
+    A path that is not a regular file (`-o /dev/null`, `/dev/stdout`, a pipe) is written to,
+    not replaced: renaming over /dev/null would turn it into a file."""
+    try:
+        special = not stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        special = False
+    if special:
+        with path.open("wb") as f:
+            f.write(data)
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
