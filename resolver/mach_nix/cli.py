@@ -213,7 +213,8 @@ def _resolve_with(
         try:
             return resolve_requirements(requirements, index=source, target=target,
                                         providers=providers, pre=args.pre,
-                                        fetcher=_direct_fetcher(args))
+                                        fetcher=_direct_fetcher(args) if requirements.direct
+                                        else None)
         finally:
             credentials = getattr(source, "credentials", None)
             for warning in [*getattr(source, "warnings", ()),

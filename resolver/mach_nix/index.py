@@ -19,7 +19,6 @@ import functools
 import json
 import os
 import stat
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -431,6 +430,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         with path.open("wb") as f:
             f.write(data)
         return
+    import tempfile  # not at the top: a resolution writes nothing but its output
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

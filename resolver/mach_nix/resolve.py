@@ -7,7 +7,6 @@ its result into a `Resolution`, and its failures into errors a person can act on
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -203,6 +202,8 @@ def _to_resolution(
 
 
 def _suggest(name: str, known: Sequence[str]) -> str:
+    import difflib  # only for an unknown name
+
     close = difflib.get_close_matches(name, known, n=3, cutoff=0.75)
     if not close:
         return ""
