@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ThreadPoolExecutor
 from html.parser import HTMLParser
@@ -279,7 +279,7 @@ def _without_credentials(page: dict[str, Any]) -> dict[str, Any]:
 def parse_project_page(
     name: str, page: Mapping[str, Any], base_url: str, tags: AbstractSet[str] | None = None,
     *, index: str | None = None, probe_metadata: bool = True,
-) -> tuple[Project, dict[str, tuple[Dist, ...]]]:
+) -> tuple[Project, Mapping[str, tuple[Dist, ...]]]:
     """A PEP 691 project page as an index project (releases with files; `requires_dist` not
     known yet) and the distributions of each release (by version string) to read metadata
     from. Versions are spelled as the page's `versions` list spells them when it has them.
@@ -316,9 +316,8 @@ def parse_project_page(
         if version is not None:
             found.setdefault(spelled.get(version, version_text), []).append(page_file)
     platforms = {t.rsplit("-", 1)[-1] for t in tags} if tags is not None else set()
-    releases = []
-    dists: dict[str, tuple[Dist, ...]] = {}
-    for version_text, page_files in found.items():
+
+    def make_dists(page_files: list[_PageFile]) -> tuple[Dist, ...]:
         page_files.sort(key=lambda f: f.filename)
         kept = page_files
         if tags is not None:
@@ -329,20 +328,73 @@ def parse_project_page(
             chosen = {id(f) for f in for_metadata}
             kept = [f for f in page_files if f.kind == "sdist" or id(f) in chosen
                     or f.fits(tags, platforms)]
-        release_dists = tuple(_dist(f, base_url, index, probe_metadata) for f in kept)
-        dists[version_text] = release_dists
+        return tuple(_dist(f, base_url, index, probe_metadata) for f in kept)
+
+    releases = []
+    dists: dict[str, _PageRelease] = {}
+    for version_text, page_files in found.items():
+        page_release = dists[version_text] = _PageRelease(page_files, make_dists)
         releases.append(Release(
             version=version_text,
             requires_dist=None,  # read on demand: SimpleSource.metadata
             # what the files say (the first one that says something, by filename, among all
             # of them), as the index crawler records when the metadata itself has none
-            requires_python=next((f.entry.get("requires-python") for f in page_files
-                                  if f.entry.get("requires-python")), None),
-            files=tuple(d.file for d in release_dists),
+            requires_python=_first_requires_python(page_files),
+            lazy_files=page_release,
         ))
     parsed = {spelled.get(v, text): v for text, v in versions.items() if v is not None}
     releases.sort(key=lambda r: parsed[r.version])
-    return Project(name=name, releases=tuple(releases)), dists
+    return Project(name=name, releases=tuple(releases)), _ReleaseDists(dists)
+
+
+def _first_requires_python(page_files: list[_PageFile]) -> str | None:
+    """The first Requires-Python the files state, by file name."""
+    stated = [(f.filename, rp) for f in page_files if (rp := f.entry.get("requires-python"))]
+    return min(stated)[1] if stated else None
+
+
+class _PageRelease:
+    """A release of a project page, whose files become `Dist`s (and `File`s) when first asked
+    for: a page lists every file of every release, and a resolution looks at a few."""
+
+    __slots__ = ("page_files", "make", "_dists")
+
+    def __init__(self, page_files: list[_PageFile],
+                 make: Callable[[list[_PageFile]], tuple[Dist, ...]]) -> None:
+        self.page_files = page_files
+        self.make = make
+        self._dists: tuple[Dist, ...] | None = None
+
+    def dists(self) -> tuple[Dist, ...]:
+        if self._dists is None:
+            self._dists = self.make(self.page_files)
+        return self._dists
+
+    def summaries(self) -> list[tuple[str, str, str | None, bool]]:
+        return [(d.file.filename, d.file.kind, d.file.requires_python, d.file.yanked)
+                for d in self.dists()]
+
+    def file(self, i: int) -> File:
+        return self.dists()[i].file
+
+    def all(self) -> tuple[File, ...]:
+        return tuple(d.file for d in self.dists())
+
+
+class _ReleaseDists(Mapping[str, "tuple[Dist, ...]"]):
+    """The distributions of each release of a page, by version string, made on first use."""
+
+    def __init__(self, releases: dict[str, _PageRelease]) -> None:
+        self._releases = releases
+
+    def __getitem__(self, version: str) -> tuple[Dist, ...]:
+        return self._releases[version].dists()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._releases)
+
+    def __len__(self) -> int:
+        return len(self._releases)
 
 
 def _dist(f: _PageFile, base_url: str, index: str | None, probe_metadata: bool) -> Dist:
@@ -430,7 +482,7 @@ class SimpleSource:
         self._pages: dict[str, Future[CachedPage | None]] = {}
         self._metadata: dict[tuple[str, str], Future[ReleaseMetadata]] = {}
         self._projects: dict[str, Project | None] = {}
-        self._dists: dict[tuple[str, str], tuple[Dist, ...]] = {}
+        self._dists: dict[str, Mapping[str, tuple[Dist, ...]]] = {}
 
     # --- PackageSource ----------------------------------------------------------------------
 
@@ -444,8 +496,7 @@ class SimpleSource:
                 project, dists = parse_project_page(
                     name, page.page, page.url, self.tags, index=self.index_url,
                     probe_metadata=self.probe_metadata)
-                for version, ds in dists.items():
-                    self._dists[(name, version)] = ds
+                self._dists[name] = dists
                 self._projects[name] = project
         return self._projects[name]
 
@@ -465,7 +516,7 @@ class SimpleSource:
                     self._read_metadata, name, release)
 
     def _read_metadata(self, name: str, release: Release) -> ReleaseMetadata:
-        dists = self._dists.get((name, release.version), ())
+        dists = self._dists.get(name, {}).get(release.version, ())
 
         def read(dist: Dist, problems: list[str]) -> FileMetadata:
             return self._file_metadata(name, dist, problems)
