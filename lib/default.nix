@@ -13,10 +13,14 @@ let
   resolution1 = import ./resolution1.nix { inherit lib; };
   resolve = import ./resolve.nix { inherit lib target resolution1; };
   lock1 = import ./lock1.nix { inherit lib resolution1; };
-  providers = {
-    wheel = import ./providers/wheel.nix { inherit lib pkgs; };
-    sdist = import ./providers/sdist.nix { inherit lib pkgs; };
-  };
+  providers =
+    let
+      common = import ./providers/common.nix { inherit pkgs; };
+    in
+    {
+      wheel = import ./providers/wheel.nix { inherit lib pkgs common; };
+      sdist = import ./providers/sdist.nix { inherit lib pkgs common; };
+    };
   buildFixes = import ../overrides { inherit lib pkgs; };
   sources = import ./sources.nix { inherit lib; };
   directRefs = import ./direct.nix { inherit lib sources; };

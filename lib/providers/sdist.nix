@@ -2,7 +2,11 @@
 # backend inside the Nix build (`pyproject = true`). This first version offers setuptools and
 # wheel as the build system, which covers setuptools projects; other backends come with build
 # system resolution.
-{ lib, pkgs }:
+{
+  lib,
+  pkgs,
+  common,
+}:
 let
   inherit (lib) hasSuffix optional;
 in
@@ -45,14 +49,7 @@ pythonPackages.buildPythonPackage {
   pname = pkg.name;
   inherit (pkg) version;
   pyproject = true;
-  src =
-    if src != null then
-      src
-    else
-      pkgs.fetchurl {
-        inherit (pkg.file) url sha256;
-        name = pkg.file.filename;
-      };
+  src = common.source pkg src;
   nativeBuildInputs = [
     pythonPackages.setuptools
     pythonPackages.wheel
@@ -60,9 +57,5 @@ pythonPackages.buildPythonPackage {
   ++ optional (hasSuffix ".zip" (pkg.file.filename or "")) pkgs.unzip;
   propagatedBuildInputs = dependencies;
   doCheck = tests;
-  passthru.machNix = {
-    inherit (pkg) provider;
-    file = pkg.file or null;
-    source = pkg.source or null;
-  };
+  passthru = common.passthru pkg;
 }

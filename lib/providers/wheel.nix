@@ -1,7 +1,11 @@
 # The `wheel` provider: a wheel from the index, fetched by URL with its sha256 and installed by
 # nixpkgs' wheel install (`format = "wheel"`). Binary wheels get autoPatchelf, with the
 # manylinux library set as the place to find what the wheel does not bundle.
-{ lib, pkgs }:
+{
+  lib,
+  pkgs,
+  common,
+}:
 let
   inherit (lib) optional optionals;
 in
@@ -48,23 +52,10 @@ pythonPackages.buildPythonPackage {
   pname = pkg.name;
   inherit (pkg) version;
   format = "wheel";
-  src =
-    if src != null then
-      src
-    else
-      pkgs.fetchurl {
-        inherit (pkg.file) url sha256;
-        # installer parses the store name after the hash, so it must be the real wheel filename
-        # (URLs may carry fragments or percent-encoding).
-        name = pkg.file.filename;
-      };
+  src = common.source pkg src;
   propagatedBuildInputs = dependencies;
   nativeBuildInputs = optional (binary && isLinux) pkgs.autoPatchelfHook;
   buildInputs = optionals (binary && isLinux) pkgs.pythonManylinuxPackages.manylinux2014;
   doCheck = tests;
-  passthru.machNix = {
-    inherit (pkg) provider;
-    file = pkg.file or null;
-    source = pkg.source or null;
-  };
+  passthru = common.passthru pkg;
 }

@@ -39,7 +39,7 @@ from .errors import MachNixError, OfflineError
 from .http import HTTPNotFound
 from .index import Project, Release
 from .names import normalize
-from .online import SimpleSource, parse_html_page
+from .online import SimpleSource, once, parse_html_page
 from .source import ReleaseMetadata
 
 DEFAULT_INDEX_URL = "https://pypi.org/simple"
@@ -240,24 +240,14 @@ class MultiSource:
     # --- looking a project up ---------------------------------------------------------------
 
     def _lookup(self, name: str, *, background: bool) -> Future[Project | None]:
-        with self._lock:
-            future = self._lookups.get(name)
-            if future is not None:
-                return future
-            if background:
-                if self._pool is None:
-                    self._pool = ThreadPoolExecutor(max_workers=self._jobs,
-                                                    thread_name_prefix="mach-nix-indexes")
-                future = self._pool.submit(self._find, name)
-                self._lookups[name] = future
-                return future
-            future = Future()
-            self._lookups[name] = future
-        try:
-            future.set_result(self._find(name))
-        except BaseException as e:
-            future.set_exception(e)
-        return future
+        return once(self._lock, self._lookups, name, self._find,
+                    self._executor if background else None)
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self._jobs,
+                                            thread_name_prefix="mach-nix-indexes")
+        return self._pool
 
     def _find(self, name: str) -> Project | None:
         found: list[tuple[SimpleSource, Project]] = []

@@ -27,7 +27,7 @@ from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ThreadPoolExecutor
 from html.parser import HTMLParser
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote, urljoin, urlsplit
 
 from packaging.version import InvalidVersion, Version
@@ -148,6 +148,17 @@ def _classify(
                         return stem[i + 1 :], _PageFile(entry, filename, sha256.lower(), "sdist")
             return None
     return None
+
+
+def _page_files(name: str, page: Mapping[str, Any]) -> Iterator[tuple[str, _PageFile]]:
+    """(version as in the file name, the file) of each wheel and sdist of project `name` on a
+    PEP 691 page (normalized `name`)."""
+    names: dict[str, str] = {}
+    for entry in page.get("files") or ():
+        if type(entry) is dict:
+            classified = _classify(name, entry, names)
+            if classified is not None:
+                yield classified
 
 
 def _yanked(value: Any) -> bool:
@@ -298,15 +309,8 @@ def parse_project_page(
         except InvalidVersion:
             continue
     found: dict[str, list[_PageFile]] = {}
-    names: dict[str, str] = {}
     versions: dict[str, Version | None] = {}
-    for entry in page.get("files") or ():
-        if type(entry) is not dict:
-            continue
-        classified = _classify(name, entry, names)
-        if classified is None:
-            continue
-        version_text, page_file = classified
+    for version_text, page_file in _page_files(name, page):
         if version_text not in versions:
             try:
                 versions[version_text] = Version(version_text)
@@ -421,6 +425,30 @@ def _dist(f: _PageFile, base_url: str, index: str | None, probe_metadata: bool) 
 
 
 # --- the source ------------------------------------------------------------------------------
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def once(lock: threading.Lock, futures: dict[K, Future[V]], key: K, compute: Callable[[K], V],
+         pool: Callable[[], ThreadPoolExecutor] | None = None) -> Future[V]:
+    """`compute(key)`, computed once: in the background in `pool` when one is given, else now
+    in the caller's thread; whoever asks for `key` later (in any thread) gets the same future.
+    `futures` and `lock` are the caller's memo of them."""
+    with lock:
+        future = futures.get(key)
+        if future is not None:
+            return future
+        if pool is not None:
+            future = futures[key] = pool().submit(compute, key)
+            return future
+        future = futures[key] = Future()
+    try:
+        future.set_result(compute(key))
+    except BaseException as e:
+        future.set_exception(e)
+    return future
+
 
 
 class SimpleSource:
@@ -578,21 +606,8 @@ class SimpleSource:
     # --- pages ------------------------------------------------------------------------------
 
     def _page_future(self, name: str, *, background: bool = False) -> Future[CachedPage | None]:
-        with self._lock:
-            future = self._pages.get(name)
-            if future is not None:
-                return future
-            if background:
-                future = self._executor().submit(self._page, name)
-                self._pages[name] = future
-                return future
-            future = Future()
-            self._pages[name] = future
-        try:
-            future.set_result(self._page(name))
-        except BaseException as e:
-            future.set_exception(e)
-        return future
+        return once(self._lock, self._pages, name, self._page,
+                    self._executor if background else None)
 
     def _page(self, name: str) -> CachedPage | None:
         """The project's page: from the cache while fresh (or offline), else fetched or
@@ -698,17 +713,10 @@ def releases_of_page(name: str, page: Mapping[str, Any]) -> dict[str, list[dict[
     """A simple-API page's wheels and sdists by release, each as an entry of the JSON API's
     `releases` (`/pypi/NAME/json`): what the index crawler reads. Versions that differ only
     in spelling ("1.0", "1.0.0") are one release, spelled as first met."""
-    name = normalize(name)
-    names: dict[str, str] = {}
     spelled: dict[Version, str] = {}
     releases: dict[str, list[dict[str, Any]]] = {}
-    for entry in page.get("files") or ():
-        if type(entry) is not dict:
-            continue
-        classified = _classify(name, entry, names)
-        if classified is None:
-            continue
-        version_text, f = classified
+    for version_text, f in _page_files(normalize(name), page):
+        entry = f.entry
         try:
             version_text = spelled.setdefault(Version(version_text), version_text)
         except InvalidVersion:
