@@ -230,6 +230,15 @@ def test_atomic_write_writes_into_special_files(tmp_path: Path) -> None:
     assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)
 
 
+def test_atomic_write_gives_new_files_a_regular_mode_and_keeps_an_old_one(tmp_path: Path) -> None:
+    new = tmp_path / "lock.json"
+    atomic_write(new, b"{}")
+    assert stat.S_IMODE(new.stat().st_mode) == 0o644  # not mkstemp's 0600
+    new.chmod(0o640)
+    atomic_write(new, b"{}\n")
+    assert stat.S_IMODE(new.stat().st_mode) == 0o640
+
+
 def test_atomic_write_leaves_no_temporary_files(tmp_path: Path) -> None:
     target = tmp_path / "d" / "f.json"
     atomic_write(target, b"1")
