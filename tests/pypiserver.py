@@ -359,17 +359,25 @@ def metadata_text(
     return "\n".join(lines) + "\n\nA long description body.\nRequires-Dist: not-a-header\n"
 
 
-def make_wheel(name: str, version: str, metadata: str, *, padding: int = 0) -> bytes:
-    buf = io.BytesIO()
+def make_wheel(name: str, version: str, metadata: str, *, padding: int = 0,
+               module: str = "") -> bytes:
+    """A pure wheel that installers accept (WHEEL with its tag, a RECORD of every member with
+    its hash), `module` as `name/__init__.py`. With `padding`, incompressible bytes between
+    METADATA and the zip's central directory (for the range-request path)."""
     dist_info = f"{name}-{version}.dist-info"
+    members = {f"{dist_info}/METADATA": metadata.encode()}
+    if padding:
+        members[f"{name}/blob.bin"] = random.Random(name + version).randbytes(padding)
+    members[f"{name}/__init__.py"] = module.encode()
+    members[f"{dist_info}/WHEEL"] = (b"Wheel-Version: 1.0\nGenerator: test\n"
+                                     b"Root-Is-Purelib: true\nTag: py3-none-any\n")
+    members[f"{dist_info}/RECORD"] = ("".join(
+        f"{n},sha256={base64.urlsafe_b64encode(hashlib.sha256(d).digest()).rstrip(b'=').decode()},"
+        f"{len(d)}\n" for n, d in members.items()) + f"{dist_info}/RECORD,,\n").encode()
+    buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(f"{dist_info}/METADATA", metadata)
-        if padding:  # incompressible, so METADATA is far from the central directory
-            data = random.Random(name + version).randbytes(padding)
-            zf.writestr(f"{name}/blob.bin", data, compress_type=zipfile.ZIP_STORED)
-        zf.writestr(f"{name}/__init__.py", "")
-        zf.writestr(f"{dist_info}/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\n")
-        zf.writestr(f"{dist_info}/RECORD", "")
+        for n, d in members.items():
+            zf.writestr(n, d, compress_type=zipfile.ZIP_STORED if n.endswith("blob.bin") else None)
     return buf.getvalue()
 
 

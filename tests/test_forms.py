@@ -20,6 +20,7 @@ from typing import Any
 import nixutil
 import pytest
 from mach_nix.requirements import parse_requirement_set
+from pypiserver import make_wheel, metadata_text
 
 ROOT = Path(__file__).resolve().parent.parent
 INDEX = ROOT / "tests" / "data" / "index"
@@ -57,26 +58,9 @@ def write_project(root: Path, name: str, version: str, deps: list[str], *, src: 
 
 def write_wheel(path: Path, name: str, version: str) -> Path:
     """A pure wheel made by hand (what `pip wheel` would write for a one-module project)."""
-    import base64
-    import hashlib
-    import zipfile
-
-    dist = f"{name}-{version}.dist-info"
-    members = {
-        f"{name}/__init__.py": b"VALUE = 'wheel'\n",
-        f"{dist}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
-                            "Requires-Dist: six\n".encode(),
-        f"{dist}/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
-                         b"Tag: py3-none-any\n",
-    }
-    record = "".join(
-        f"{n},sha256={base64.urlsafe_b64encode(hashlib.sha256(d).digest()).rstrip(b'=').decode()},"
-        f"{len(d)}\n" for n, d in members.items()) + f"{dist}/RECORD,,\n"
-    members[f"{dist}/RECORD"] = record.encode()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(path, "w") as zf:
-        for n, d in members.items():
-            zf.writestr(n, d)
+    path.write_bytes(make_wheel(name, version, metadata_text(name, version, ["six"]),
+                                module="VALUE = 'wheel'\n"))
     return path
 
 

@@ -32,14 +32,7 @@ TARGET_ARGS = ["--python", PYTHON, "--platform", "x86_64-linux", "--glibc", "2.3
 TOKEN = "s3cr3t-t0ken-4711"
 
 
-@pytest.fixture(autouse=True)
-def no_pip_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The caller's pip settings (PIP_FIND_LINKS, PIP_INDEX_URL, ...) and netrc stay out: the
-    command line reads them as pip does."""
-    for key in list(os.environ):
-        if key.startswith("PIP_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+pytestmark = pytest.mark.usefixtures("no_pip_settings")  # tests/conftest.py
 
 
 def pkg_info(name: str, version: str, requires: list[str]) -> dict[str, str]:

@@ -29,14 +29,7 @@ TARGET_ARGS = ["--python", "3.11.2", "--platform", "x86_64-linux", "--glibc", "2
 TAGS = frozenset(str(t) for t in TARGET.supported_tags())
 
 
-@pytest.fixture(autouse=True)
-def no_pip_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The caller's pip settings (PIP_FIND_LINKS, PIP_INDEX_URL, ...) and netrc stay out: the
-    command line reads them as pip does."""
-    for key in list(os.environ):
-        if key.startswith("PIP_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+pytestmark = pytest.mark.usefixtures("no_pip_settings")  # tests/conftest.py
 
 
 @pytest.fixture
@@ -476,7 +469,6 @@ def test_lock_help(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_lock_reads_a_pipe_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # `mach-nix lock -r <(echo a)`: the requirements file can be read only once
-    import os
     import threading
 
     from indexfactory import make_index, release

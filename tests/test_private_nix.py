@@ -23,14 +23,11 @@ changed; the same Debian 13 entered with pivot_root instead of chroot sandboxes,
 from __future__ import annotations
 
 import base64
-import hashlib
-import io
 import json
 import os
 import secrets
 import subprocess
 import sys
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +35,7 @@ from typing import Any
 
 import nixutil
 import pytest
-from pypiserver import FakePyPI, metadata_text, serve
+from pypiserver import FakePyPI, make_wheel, metadata_text, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 DOUBLE = f"(import {ROOT}/tests/nixpkgs-double {{ }})"
@@ -56,22 +53,7 @@ pytestmark = nixutil.requires_nix
 def pure_wheel(name: str, version: str, requires: Sequence[str], module: str) -> bytes:
     """A pure wheel with a RECORD (installer installs what RECORD lists) whose METADATA is the
     one pypiserver serves as its PEP 658 `.metadata` file."""
-    dist = f"{name}-{version}.dist-info"
-    members = {
-        f"{name}/__init__.py": module.encode(),
-        f"{dist}/METADATA": metadata_text(name, version, requires).encode(),
-        f"{dist}/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
-                         b"Tag: py3-none-any\n",
-    }
-    record = "".join(
-        f"{n},sha256={base64.urlsafe_b64encode(hashlib.sha256(d).digest()).rstrip(b'=').decode()},"
-        f"{len(d)}\n" for n, d in members.items()) + f"{dist}/RECORD,,\n"
-    members[f"{dist}/RECORD"] = record.encode()
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for n, d in members.items():
-            zf.writestr(n, d)
-    return buf.getvalue()
+    return make_wheel(name, version, metadata_text(name, version, requires), module=module)
 
 
 @dataclass(frozen=True)

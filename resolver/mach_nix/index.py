@@ -176,6 +176,15 @@ class _V2Files:
                     yanked=name in self.yanked, upload_time=upload_time)
 
 
+def _requires_python_by_name(names: Sequence[str], rps: Sequence[str | None] | None
+                             ) -> dict[str, str]:
+    if rps is None:
+        return {}
+    if len(rps) != len(names):
+        raise ValueError("files_requires_python does not match files")
+    return {n: rp for n, rp in zip(names, rps) if rp}
+
+
 def _kind(filename: str) -> str:
     return "wheel" if filename.endswith(".whl") else "sdist"
 
@@ -229,7 +238,7 @@ class Release:
                 self._lazy = _V2Files(
                     names,
                     frozenset(raw.get("yanked", ())),
-                    {} if rps is None else {n: rp for n, rp in zip(names, rps, strict=True) if rp},
+                    _requires_python_by_name(names, rps),
                     functools.partial(_read_details, path, data, base + offset, length,
                                       len(names)),
                 )

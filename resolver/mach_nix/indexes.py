@@ -22,7 +22,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from packaging.utils import (
@@ -39,7 +38,7 @@ from .errors import MachNixError, OfflineError
 from .http import HTTPNotFound
 from .index import Project, Release
 from .names import normalize
-from .online import SimpleSource, once, parse_html_page
+from .online import ClosedOnExit, SimpleSource, once, parse_html_page
 from .source import ReleaseMetadata
 
 DEFAULT_INDEX_URL = "https://pypi.org/simple"
@@ -172,7 +171,7 @@ class FindLinksSource(SimpleSource):
             f"Check the spelling, and that {self.label} has its files.")
 
 
-class MultiSource:
+class MultiSource(ClosedOnExit):
     """Indexes searched in order, plus find-links locations (see the module's doc)."""
 
     def __init__(self, indexes: Sequence[SimpleSource], find_links: Sequence[SimpleSource] = (),
@@ -312,16 +311,6 @@ class MultiSource:
         for source in [*self.indexes, *self.find_links]:
             source.close(wait=wait)
 
-    def __enter__(self) -> MultiSource:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close(wait=exc_type is None)
 
 
 def index_options(

@@ -451,7 +451,29 @@ def once(lock: threading.Lock, futures: dict[K, Future[V]], key: K, compute: Cal
 
 
 
-class SimpleSource:
+_C = TypeVar("_C", bound="ClosedOnExit")
+
+
+class ClosedOnExit:
+    """`with source:` closes it on the way out, without waiting for downloads under way after
+    an error (their answers are not needed)."""
+
+    def close(self, *, wait: bool = True) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: _C) -> _C:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close(wait=exc_type is None)
+
+
+class SimpleSource(ClosedOnExit):
     """A `PackageSource` on a simple API, JSON (PEP 691) or HTML (PEP 503), PyPI by default,
     with a persistent cache.
 
@@ -592,16 +614,6 @@ class SimpleSource:
             self._pool = None
         self.client.close()
 
-    def __enter__(self) -> SimpleSource:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close(wait=exc_type is None)
 
     # --- pages ------------------------------------------------------------------------------
 
