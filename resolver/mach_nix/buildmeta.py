@@ -17,7 +17,8 @@ of these that answers is used (`source_tree_metadata`):
    tree itself, as pip's does (setuptools leaves an `*.egg-info` there).
 
 An sdist (`sdist_metadata`) answers from its static PKG-INFO when it can; else it is unpacked
-safely (no absolute paths, no `..`, no links leading out) and read as a tree. What a build
+safely (no absolute paths, no `..`, no links leading out; links become copies) and read
+as a tree. What a build
 said is kept in the persistent cache by the sdist's sha256, so it runs once per file; a
 directory has no hash and is built every time.
 
