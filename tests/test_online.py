@@ -9,12 +9,13 @@ import os
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
-from mach_nix import crawler
-from mach_nix.cache import Cache
+from mach_nix import crawler, online
+from mach_nix.cache import Cache, CachedPage, CachedRelease
 from mach_nix.cli import main
-from mach_nix.errors import NetworkError, OfflineError, UnknownPackageError
+from mach_nix.errors import NetworkError, OfflineError, ResolutionError, UnknownPackageError
 from mach_nix.formats import Resolution, dump_resolution
 from mach_nix.http import HttpClient
 from mach_nix.index import Index
@@ -306,6 +307,124 @@ def test_clock_max_age_and_refresh(pypi: FakePyPI, tmp_path: Path) -> None:
     assert pypi.hits["/files/leaf/leaf-1.0-py3-none-any.whl.metadata"] == 2
 
 
+def cached_page_files(cache: Path) -> dict[str, Path]:
+    return {p.stem: p for p in cache.glob("simple-v2/*/*/*.jsonl")}
+
+
+@pytest.mark.parametrize("simple_format", ["json", "html"])
+def test_a_warm_run_reads_only_the_releases_it_looks_at(
+    pypi: FakePyPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, simple_format: str
+) -> None:
+    pypi.simple_format = simple_format
+    for i in range(11, 40):
+        pypi.add_wheel("many", f"{i}.0", ["leaf"])
+    pypi.publish()
+    text = "app[fast]\nmany<5\n"
+    cold = resolve_online(pypi, text, tmp_path / "cache")
+    # a fresh cached page is never parsed as a page again: its first line says what
+    # choosing needs, and only the releases looked at have their files read
+    def no_page(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a whole page was parsed")
+
+    monkeypatch.setattr(online, "page_releases", no_page)
+    monkeypatch.setattr(online, "parse_simple_response", no_page)
+    hits = sum(pypi.hits.values())
+    with source(pypi, tmp_path / "cache") as src:
+        warm = resolve_requirements(parse_requirement_set(text), index=src, target=TARGET)
+        page = src._page_future("many").result()
+        assert page is not None
+        assert [r.version for r in page.releases if r.loaded] == ["4.0"]
+    assert dump_resolution(warm) == dump_resolution(cold)
+    assert sum(pypi.hits.values()) == hits
+    offline = resolve_online(pypi, text, tmp_path / "cache", offline=True)
+    assert dump_resolution(offline) == dump_resolution(cold)
+
+
+def test_a_changed_page_replaces_the_cache_entry_and_a_304_keeps_it(
+    pypi: FakePyPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pypi.page_headers = {"Cache-Control": "max-age=0"}  # revalidated on every run
+    parsed: list[str] = []
+    page_releases = online.page_releases
+
+    def counted(name: str, page: Any) -> list[CachedRelease]:
+        parsed.append(name)
+        return page_releases(name, page)
+
+    monkeypatch.setattr(online, "page_releases", counted)
+    cache = tmp_path / "cache"
+    assert pins(resolve_online(pypi, "many\n", cache))["many"] == "10.0"
+    assert sorted(parsed) == ["leaf", "many"]
+    entry = cached_page_files(cache)["many"]
+    before = entry.read_bytes()
+    # 304: the entry is kept (fresh again: a new first line), its release lines as they were
+    assert pins(resolve_online(pypi, "many\n", cache))["many"] == "10.0"
+    assert sum(pypi.not_modified.values()) == 2 and sorted(parsed) == ["leaf", "many"]
+    after = entry.read_bytes()
+    assert after != before and after.split(b"\n")[1:] == before.split(b"\n")[1:]
+    # 200 with a new body: the entry is made again from it
+    pypi.add_wheel("many", "11.0", ["leaf"], yanked=True)
+    pypi.add_wheel("many", "12.0", ["leaf"], requires_python=">=3.99")
+    pypi.add_wheel("many", "13.0", ["leaf"])
+    pypi.publish()
+    assert pins(resolve_online(pypi, "many\n", cache))["many"] == "13.0"
+    assert parsed.count("many") == 2
+    page = Cache(cache).load_page(f"{pypi.url}/simple", "many")
+    assert page is not None and not page.absent
+    assert [(r.version, r.requires_python) for r in page.releases][-4:] == [
+        ("10.0", None), ("11.0", None), ("12.0", ">=3.99"), ("13.0", None)]
+    # what choosing a release reads from the entry: yanked, Requires-Python
+    assert pins(resolve_online(pypi, "many>10\n", cache, offline=True))["many"] == "13.0"
+    assert pins(resolve_online(pypi, "many==11.0\n", cache))["many"] == "11.0"
+    with pytest.raises(ResolutionError, match=r"yanked.*11\.0.*12\.0: it requires Python >=3\.99"):
+        resolve_online(pypi, "many>10,<13\n", cache, offline=True)
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "old-format", "empty"])
+def test_a_damaged_or_old_cache_entry_is_fetched_again(
+    pypi: FakePyPI, tmp_path: Path, damage: str
+) -> None:
+    cache = tmp_path / "cache"
+    first = resolve_online(pypi, "many\n", cache)
+    entry = cached_page_files(cache)["many"]
+    data = entry.read_bytes()
+    if damage == "flip":  # in a release line, which is parsed only when looked at
+        at = data.rindex(b"many-10.0")
+        data = data[:at] + b"X" + data[at + 1:]
+    elif damage == "truncate":
+        data = data[:-10]
+    elif damage == "old-format":  # a page entry of mach-nix's cache version 1
+        data = json.dumps({"schemaVersion": 1, "url": "u", "fetched": 0.0, "lifetime": 1e9,
+                           "page": {"files": []}}).encode()
+    else:
+        data = b""
+    entry.write_bytes(data)
+    # offline, such an entry is no entry: the error says the page is not in the cache
+    with pytest.raises(OfflineError, match="has no page of many"):
+        resolve_online(pypi, "many\n", cache, offline=True)
+    hits = pypi.hits["/simple/many/"]
+    assert dump_resolution(resolve_online(pypi, "many\n", cache)) == dump_resolution(first)
+    assert pypi.hits["/simple/many/"] == hits + 1
+    assert Cache(cache).load_page(f"{pypi.url}/simple", "many") is not None
+
+
+def test_cached_page_round_trip() -> None:
+    releases = [CachedRelease("1.0", ">=3.8", [{"filename": "a-1.0.tar.gz", "url": "u\n"}]),
+                CachedRelease("2.0", None, [])]
+    page = CachedPage(url="https://i/simple/a/", releases=releases, fetched=5.0, lifetime=60.0,
+                      etag='"x"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT")
+    back = CachedPage.from_bytes(page.to_bytes())
+    assert not any(r.loaded for r in back.releases)
+    assert [(r.version, r.requires_python, r.files()) for r in back.releases] == [
+        (r.version, r.requires_python, r.files()) for r in releases]
+    assert (back.url, back.fetched, back.lifetime, back.etag, back.last_modified,
+            back.absent) == (page.url, 5.0, 60.0, '"x"', page.last_modified, False)
+    again = CachedPage.from_bytes(back.revalidated({}, 9.0).to_bytes())
+    assert again.fetched == 9.0 and again.releases[0].files() == releases[0].files()
+    gone = CachedPage.from_bytes(CachedPage.not_found("https://i/simple/b/", 1.0).to_bytes())
+    assert gone.absent and gone.releases == ()
+
+
 def test_a_page_without_caching_headers_is_fresh_for_ten_minutes(
     pypi: FakePyPI, tmp_path: Path
 ) -> None:
@@ -329,7 +448,7 @@ def test_cache_dir_from_the_environment(
     monkeypatch.delenv("MACH_NIX_CACHE_DIR", raising=False)
     argv = ["resolve", "-r", str(req), "--index-url", f"{pypi.url}/simple", *TARGET_ARGS]
     assert run(argv, capsys)[0] == 0
-    assert list((tmp_path / "xdg" / "mach-nix" / "simple-v1").glob("*/le/leaf.json"))
+    assert list((tmp_path / "xdg" / "mach-nix" / "simple-v2").glob("*/le/leaf.jsonl"))
     monkeypatch.setenv("MACH_NIX_CACHE_DIR", str(tmp_path / "own"))
     assert run(argv, capsys)[0] == 0
     assert list((tmp_path / "own" / "metadata-v1").glob("*/*.json"))
@@ -365,8 +484,8 @@ def test_persistent_failure_is_one_paragraph_and_the_cache_stays_whole(
     assert [p for p in entries if p.name.endswith(".json")]
     assert not [p for p in entries if p.name.endswith(".tmp")]
     for p in entries:
-        if p.is_file():
-            json.loads(p.read_bytes())
+        if p.is_file():  # a page is JSON lines; an entry is parsed whole to check it
+            [json.loads(line) for line in p.read_bytes().splitlines()]
     del pypi.failures["/files/lib/lib-2.1-py3-none-any.whl"]
     before = {p: n for p, n in pypi.hits.items() if p.startswith("/simple/")}
     assert run(["resolve", "-r", str(req), *online_args(pypi, cache)], capsys)[0] == 0

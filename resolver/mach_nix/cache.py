@@ -1,8 +1,12 @@
 """The online resolver's persistent cache: simple-API pages and release metadata on disk.
 
-    CACHE/simple-v1/<index>/<shard>/<name>.json   a project's PEP 691 page, with when it was
-                                                  fetched, how long it stays fresh and its
-                                                  validators (ETag, Last-Modified)
+    CACHE/simple-v2/<index>/<shard>/<name>.jsonl  what the resolver reads of a project's
+                                                  simple-API page (`CachedPage.to_bytes`): a
+                                                  first line with when it was fetched, how long
+                                                  it stays fresh, its validators (ETag,
+                                                  Last-Modified) and per release its version and
+                                                  Requires-Python; then one line per release
+                                                  with its files, parsed when it is looked at
     CACHE/metadata-v1/<ab>/<sha256>.json          what a distribution file's core metadata
                                                   says, keyed by the file's sha256
     CACHE/built-v1/<ab>/<sha256>.json             the core metadata an sdist's build backend
@@ -15,14 +19,16 @@ Metadata and built entries never go stale: a file with a given sha256 always say
 kept forever. Pages follow HTTP caching: fresh for `Cache-Control: max-age` (less `Age`), or
 until `Expires`; a page with no caching headers is taken as fresh for `DEFAULT_LIFETIME`, the
 max-age PyPI itself sends; `no-cache` and `no-store` make it stale at once (it is still kept,
-for `--offline`). A stale page is revalidated with `If-None-Match` / `If-Modified-Since`.
+for `--offline`). A stale page is revalidated with `If-None-Match` / `If-Modified-Since`:
+a 304 keeps the entry (a new first line before the same release lines), a 200 replaces it.
 A project the index does not have (404) is remembered as such for `DEFAULT_LIFETIME`
 (`CachedPage.absent`): with several indexes, most projects are missing from all but one, and a
 second run must ask none of them again (nor fail `--offline`).
 
 Every write is atomic (`index.atomic_write`): after an interruption or a network failure an
 entry is the old one, the new one, or absent, never half written. An entry that cannot be read
-(another version's, damaged by hand) counts as absent.
+(another version's, damaged by hand: a page entry's first line holds its body's length and
+CRC-32) counts as absent, and is fetched again.
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ import json
 import os
 import re
 import time
-from collections.abc import Mapping
+import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -43,16 +50,15 @@ from .metadata import CoreMetadata, FileMetadata
 from .names import normalize
 
 CACHE_VERSION = 1
+#: The page entries' format (`simple-v<N>/`): 2 keeps what choosing a release needs on a first
+#: line and each release's files on a line of their own (1 kept the whole page as JSON).
+PAGE_VERSION = 2
 
 #: Seconds a page without caching headers stays fresh (pypi.org sends max-age=600).
 DEFAULT_LIFETIME = 600.0
 
 #: A file's cached metadata: what it says, or why it cannot tell (a permanent answer).
 CachedMetadata = Union[FileMetadata, str]
-
-#: The key of the page that stands for "the index answered 404 for this project".
-ABSENT = "mach-nix:absent"
-
 
 def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     """`$MACH_NIX_CACHE_DIR`, else `$XDG_CACHE_HOME/mach-nix`, else `~/.cache/mach-nix`."""
@@ -107,30 +113,75 @@ def freshness_lifetime(headers: Mapping[str, str], default: float = DEFAULT_LIFE
     return max(0.0, lifetime - age)
 
 
+class CachedRelease:
+    """A release of a cached page: its version (as the page spells it), the first
+    Requires-Python its files state (by file name), and its files' PEP 691 entries, which are
+    read from the cache entry only when first asked for (`files`): a page lists every file of
+    every release, and a resolution looks at a few."""
+
+    __slots__ = ("version", "requires_python", "_files", "_raw")
+
+    def __init__(self, version: str, requires_python: str | None,
+                 files: list[dict[str, Any]] | None = None,
+                 raw: tuple[bytes, int, int] | None = None) -> None:
+        self.version = version
+        self.requires_python = requires_python
+        self._files = files
+        #: (the entry's bytes, offset, length) of this release's line, not parsed yet
+        self._raw = raw
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the files were read (or given): tests check that few are."""
+        return self._files is not None
+
+    def files(self) -> list[dict[str, Any]]:
+        if self._files is None:
+            assert self._raw is not None
+            data, start, length = self._raw
+            files = json.loads(data[start:start + length])
+            if not isinstance(files, list):  # the entry's checksum matched: not damage
+                raise ValueError(f"release {self.version}: not a list of files")
+            self._files = files
+        return self._files
+
+    def line(self) -> bytes:
+        """The release's files as a line of the cache entry (copied when read from one)."""
+        if self._raw is not None:
+            data, start, length = self._raw
+            return data[start:start + length]
+        return json.dumps(self._files, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 @dataclass(frozen=True)
 class CachedPage:
-    """A project's simple-API page as it was fetched, with its HTTP caching facts."""
+    """A project's simple-API page as it was fetched, with its HTTP caching facts, in the
+    form the resolver reads (`releases`, in version order), not the page itself."""
 
     url: str  # after redirects: relative file URLs are relative to it
-    page: Mapping[str, Any]
+    releases: Sequence[CachedRelease]
     fetched: float  # Unix time of the response, or of its last revalidation
     lifetime: float  # seconds it is fresh after `fetched`
     etag: str | None = None
     last_modified: str | None = None
+    #: the index does not have the project (it answered 404)
+    absent: bool = False
 
     @classmethod
     def from_response(
-        cls, url: str, page: Mapping[str, Any], headers: Mapping[str, str], now: float
+        cls, url: str, releases: Sequence[CachedRelease], headers: Mapping[str, str],
+        now: float,
     ) -> CachedPage:
-        return cls(url=url, page=page, fetched=now, lifetime=freshness_lifetime(headers),
-                   etag=headers.get("etag"), last_modified=headers.get("last-modified"))
+        return cls(url=url, releases=releases, fetched=now,
+                   lifetime=freshness_lifetime(headers), etag=headers.get("etag"),
+                   last_modified=headers.get("last-modified"))
 
     def revalidated(self, headers: Mapping[str, str], now: float) -> CachedPage:
         """The page after a 304: the same content, fresh again per the 304's headers."""
         lifetime = freshness_lifetime(headers) if (
             "cache-control" in headers or "expires" in headers
         ) else self.lifetime
-        return CachedPage(url=self.url, page=self.page, fetched=now, lifetime=lifetime,
+        return CachedPage(url=self.url, releases=self.releases, fetched=now, lifetime=lifetime,
                           etag=headers.get("etag", self.etag),
                           last_modified=headers.get("last-modified", self.last_modified))
 
@@ -140,11 +191,7 @@ class CachedPage:
     @classmethod
     def not_found(cls, url: str, now: float) -> CachedPage:
         """The index does not have the project (it answered 404)."""
-        return cls(url=url, page={ABSENT: True}, fetched=now, lifetime=DEFAULT_LIFETIME)
-
-    @property
-    def absent(self) -> bool:
-        return self.page.get(ABSENT) is True
+        return cls(url=url, releases=(), fetched=now, lifetime=DEFAULT_LIFETIME, absent=True)
 
     def validators(self) -> dict[str, str]:
         """Headers that make a request conditional on the page having changed."""
@@ -155,18 +202,49 @@ class CachedPage:
             headers["If-Modified-Since"] = self.last_modified
         return headers
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"schemaVersion": CACHE_VERSION, "url": self.url, "fetched": self.fetched,
-                "lifetime": self.lifetime, "etag": self.etag,
-                "lastModified": self.last_modified, "page": self.page}
+    def to_bytes(self) -> bytes:
+        """The cache entry: a first line with the caching facts and, per release, its version,
+        Requires-Python and where its line is; then one line per release with its files."""
+        lines = [r.line() for r in self.releases]
+        index, offset = [], 0
+        for r, line in zip(self.releases, lines):
+            index.append([r.version, r.requires_python, offset, len(line)])
+            offset += len(line) + 1
+        body = b"".join(line + b"\n" for line in lines)
+        header = {"schemaVersion": PAGE_VERSION, "url": self.url, "fetched": self.fetched,
+                  "lifetime": self.lifetime, "etag": self.etag,
+                  "lastModified": self.last_modified, "absent": self.absent,
+                  "releases": index, "bodyLength": len(body), "bodyCrc32": zlib.crc32(body)}
+        return dump_json(header) + body
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> CachedPage:
-        if d.get("schemaVersion") != CACHE_VERSION or not isinstance(d.get("page"), dict):
+    def from_bytes(cls, data: bytes) -> CachedPage:
+        """The page of a cache entry, its releases' lines not parsed yet. Raises ValueError
+        (or KeyError, TypeError) for an entry of another version or a damaged one."""
+        end = data.find(b"\n")
+        if end < 0:
+            raise ValueError("no first line")
+        d = json.loads(data[:end])
+        if not isinstance(d, dict) or d.get("schemaVersion") != PAGE_VERSION:
             raise ValueError("not a page of this cache version")
-        return cls(url=str(d["url"]), page=d["page"], fetched=float(d["fetched"]),
-                   lifetime=float(d["lifetime"]), etag=d.get("etag"),
-                   last_modified=d.get("lastModified"))
+        base = end + 1
+        # a checksum rather than trust: the lines are parsed later, mid-resolution, when a
+        # damaged entry could no longer be refetched
+        if d["bodyLength"] != len(data) - base or d["bodyCrc32"] != zlib.crc32(data[base:]):
+            raise ValueError("damaged")
+        releases = []
+        for version, rp, offset, length in d["releases"]:
+            if not (isinstance(version, str) and (rp is None or isinstance(rp, str))
+                    and type(offset) is int and type(length) is int
+                    and 0 <= offset and offset + length <= d["bodyLength"]):
+                raise ValueError("damaged")
+            releases.append(CachedRelease(version, rp, raw=(data, base + offset, length)))
+        etag, last_modified = d.get("etag"), d.get("lastModified")
+        return cls(url=str(d["url"]), releases=tuple(releases), fetched=float(d["fetched"]),
+                   lifetime=float(d["lifetime"]),
+                   etag=etag if isinstance(etag, str) else None,
+                   last_modified=last_modified if isinstance(last_modified, str) else None,
+                   absent=d.get("absent") is True)
 
 
 # --- the cache directory -------------------------------------------------------------------
@@ -186,7 +264,8 @@ class Cache:
 
     def _page_path(self, index_url: str, name: str) -> Path:
         norm = normalize(name)
-        return self.root / "simple-v1" / index_key(index_url) / shard(norm) / f"{norm}.json"
+        return (self.root / f"simple-v{PAGE_VERSION}" / index_key(index_url) / shard(norm)
+                / f"{norm}.jsonl")
 
     def _metadata_path(self, sha256: str) -> Path:
         sha = sha256.lower()
@@ -200,22 +279,23 @@ class Cache:
             return None
 
     def load_page(self, index_url: str, name: str) -> CachedPage | None:
-        d = self._read(self._page_path(index_url, name))
+        """The cached page, its releases' files not read yet; None when there is none or it
+        cannot be read (another version's, damaged): it is then fetched again."""
         try:
-            return None if d is None else CachedPage.from_dict(d)
-        except (KeyError, TypeError, ValueError):
+            return CachedPage.from_bytes(self._page_path(index_url, name).read_bytes())
+        except (OSError, KeyError, TypeError, ValueError):
             return None
 
     def store_page(self, index_url: str, name: str, page: CachedPage) -> None:
-        atomic_write(self._page_path(index_url, name), dump_json(page.to_dict()))
+        atomic_write(self._page_path(index_url, name), page.to_bytes())
 
     def page_names(self, index_url: str) -> list[str]:
         """The projects with a cached page for this index (for "did you mean")."""
-        base = self.root / "simple-v1" / index_key(index_url)
+        base = self.root / f"simple-v{PAGE_VERSION}" / index_key(index_url)
         if not base.is_dir():
             return []
         # read on failures only (suggestions): the names a 404 was remembered for are not names
-        return sorted(p.stem for p in base.glob("*/*.json")
+        return sorted(p.stem for p in base.glob("*/*.jsonl")
                       if (page := self.load_page(index_url, p.stem)) is not None and not page.absent)
 
     def load_metadata(self, sha256: str) -> CachedMetadata | None:

@@ -38,7 +38,7 @@ from .errors import MachNixError, OfflineError
 from .http import HTTPNotFound
 from .index import Project, Release
 from .names import normalize
-from .online import ClosedOnExit, SimpleSource, once, parse_html_page
+from .online import ClosedOnExit, SimpleSource, once, page_releases, parse_html_page
 from .source import ReleaseMetadata
 
 DEFAULT_INDEX_URL = "https://pypi.org/simple"
@@ -157,7 +157,7 @@ class FindLinksSource(SimpleSource):
                     if not entry["hashes"]:
                         entry["hashes"] = {"sha256": _sha256_of(self.location_path
                                                                 / entry["filename"])}
-        return CachedPage(url=self.page_url, page={"files": entries},
+        return CachedPage(url=self.page_url, releases=page_releases(name, {"files": entries}),
                           fetched=self.clock(), lifetime=0.0)
 
     def names(self) -> Iterable[str]:

@@ -13,8 +13,10 @@ resolver asks for next is downloaded ahead, in parallel (`prefetch`,
 of the release it will try first for each of them (see `IndexProvider.prefetch`).
 
 Everything goes through the persistent cache (`cache.Cache`): pages while they are fresh,
-metadata forever. `offline` never touches the network; `refresh` fetches pages and metadata
-again.
+metadata forever. Of a page the cache keeps its releases in version order (`page_releases`),
+so that a run from the cache reads the versions and Requires-Python of every release but the
+files only of the releases it looks at (`project_of_releases`), never the whole page.
+`offline` never touches the network; `refresh` fetches pages and metadata again.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from packaging.version import InvalidVersion, Version
 
 from .auth import Credentials, strip_credentials
-from .cache import Cache, CachedPage
+from .cache import Cache, CachedPage, CachedRelease
 from .errors import NetworkError, OfflineError
 from .http import HttpClient, HTTPNotFound
 from .index import File, Project, Release
@@ -287,20 +289,22 @@ def _without_credentials(page: dict[str, Any]) -> dict[str, Any]:
     return page
 
 
-def parse_project_page(
-    name: str, page: Mapping[str, Any], base_url: str, tags: AbstractSet[str] | None = None,
-    *, index: str | None = None, probe_metadata: bool = True,
-) -> tuple[Project, Mapping[str, tuple[Dist, ...]]]:
-    """A PEP 691 project page as an index project (releases with files; `requires_dist` not
-    known yet) and the distributions of each release (by version string) to read metadata
-    from. Versions are spelled as the page's `versions` list spells them when it has them.
+#: The keys of a page's file entry that the resolver reads (the cache keeps only these).
+_ENTRY_KEYS = ("filename", "url", "requires-python", "yanked", "size", "upload-time",
+               "core-metadata", "dist-info-metadata", "data-dist-info-metadata")
 
-    With `tags` (the target's wheel tags), a release keeps only the wheels the target can
-    install, its sdists, and the wheels its metadata is read from (`metadata.files_to_try`):
-    projects with binary wheels list hundreds per release, and the others could never be
-    chosen. Every file records `index` (where it was found); `probe_metadata` asks for
-    unannounced `.metadata` files (`Dist.probe_metadata`).
-    """
+
+def _compact(entry: Mapping[str, Any], sha256: str) -> dict[str, Any]:
+    compact = {k: entry[k] for k in _ENTRY_KEYS if k in entry}
+    compact["hashes"] = {"sha256": sha256}
+    return compact
+
+
+def page_releases(name: str, page: Mapping[str, Any]) -> list[CachedRelease]:
+    """The releases of a PEP 691 project page, in version order: each with its version
+    (spelled as the page's `versions` list spells it when it has one), the first
+    Requires-Python its files state, and its wheels' and sdists' entries (only the keys read
+    later). The same for every target: this is what the cache keeps of a page."""
     name = normalize(name)
     spelled: dict[Version, str] = {}
     for v in page.get("versions") or ():
@@ -319,9 +323,47 @@ def parse_project_page(
         version = versions[version_text]
         if version is not None:
             found.setdefault(spelled.get(version, version_text), []).append(page_file)
-    platforms = {t.rsplit("-", 1)[-1] for t in tags} if tags is not None else set()
+    parsed = {spelled.get(v, text): v for text, v in versions.items() if v is not None}
+    return [CachedRelease(version, _first_requires_python(files) or None,
+                          [_compact(f.entry, f.sha256) for f in files])
+            for version, files in sorted(found.items(), key=lambda item: parsed[item[0]])]
 
-    def make_dists(page_files: list[_PageFile]) -> tuple[Dist, ...]:
+
+def parse_project_page(
+    name: str, page: Mapping[str, Any], base_url: str, tags: AbstractSet[str] | None = None,
+    *, index: str | None = None, probe_metadata: bool = True,
+) -> tuple[Project, Mapping[str, tuple[Dist, ...]]]:
+    """A PEP 691 project page as an index project (releases with files; `requires_dist` not
+    known yet) and the distributions of each release (by version string) to read metadata
+    from: `project_of_releases` of `page_releases`."""
+    return project_of_releases(name, page_releases(name, page), base_url, tags, index=index,
+                               probe_metadata=probe_metadata)
+
+
+def project_of_releases(
+    name: str, releases: Sequence[CachedRelease], base_url: str,
+    tags: AbstractSet[str] | None = None, *, index: str | None = None,
+    probe_metadata: bool = True, platforms: AbstractSet[str] | None = None,
+) -> tuple[Project, Mapping[str, tuple[Dist, ...]]]:
+    """A page's releases (`page_releases`, or as the cache kept them) as an index project
+    (releases with files; `requires_dist` not known yet) and the distributions of each release
+    (by version string) to read metadata from. A release's files are read and classified
+    when it is first looked at (`_PageRelease`).
+
+    With `tags` (the target's wheel tags), a release keeps only the wheels the target can
+    install, its sdists, and the wheels its metadata is read from (`metadata.files_to_try`):
+    projects with binary wheels list hundreds per release, and the others could never be
+    chosen. Every file records `index` (where it was found); `probe_metadata` asks for
+    unannounced `.metadata` files (`Dist.probe_metadata`); `platforms` are the tags' platform
+    parts (`tag_platforms`), when the caller has them.
+    """
+    name = normalize(name)
+    plats = tag_platforms(tags) if platforms is None else platforms
+
+    def make_dists(release: CachedRelease) -> tuple[Dist, ...]:
+        names: dict[str, str] = {}
+        page_files = [c[1] for entry in release.files()
+                      if (c := _classify(name, entry, names)) is not None]
         page_files.sort(key=lambda f: f.filename)
         kept = page_files
         if tags is not None:
@@ -331,29 +373,33 @@ def parse_project_page(
                 _metadata_sha256(f.entry) is None, not f.pure, f.filename))[:3]
             chosen = {id(f) for f in for_metadata}
             kept = [f for f in page_files if f.kind == "sdist" or id(f) in chosen
-                    or f.fits(tags, platforms)]
+                    or f.fits(tags, plats)]
         return tuple(_dist(f, base_url, index, probe_metadata) for f in kept)
 
-    releases = []
+    project_releases = []
     dists: dict[str, _PageRelease] = {}
-    for version_text, page_files in found.items():
-        page_release = dists[version_text] = _PageRelease(page_files, make_dists)
-        releases.append(Release(
-            version=version_text,
+    for release in releases:
+        page_release = dists[release.version] = _PageRelease(release, make_dists)
+        project_releases.append(Release(
+            version=release.version,
             requires_dist=None,  # read on demand: SimpleSource.metadata
             # what the files say (the first one that says something, by filename, among all
             # of them), as the index crawler records when the metadata itself has none
-            requires_python=_first_requires_python(page_files),
+            requires_python=release.requires_python,
             lazy_files=page_release,
         ))
-    parsed = {spelled.get(v, text): v for text, v in versions.items() if v is not None}
-    releases.sort(key=lambda r: parsed[r.version])
-    return Project(name=name, releases=tuple(releases)), _ReleaseDists(dists)
+    return Project(name=name, releases=tuple(project_releases)), _ReleaseDists(dists)
+
+
+def tag_platforms(tags: AbstractSet[str] | None) -> frozenset[str]:
+    """The platform parts of wheel tags (`_PageFile.fits` rules out the others first)."""
+    return frozenset(t.rsplit("-", 1)[-1] for t in tags) if tags is not None else frozenset()
 
 
 def _first_requires_python(page_files: list[_PageFile]) -> str | None:
     """The first Requires-Python the files state, by file name."""
-    stated = [(f.filename, rp) for f in page_files if (rp := f.entry.get("requires-python"))]
+    stated = [(f.filename, rp) for f in page_files
+              if isinstance(rp := f.entry.get("requires-python"), str) and rp]
     return min(stated)[1] if stated else None
 
 
@@ -361,17 +407,17 @@ class _PageRelease:
     """A release of a project page, whose files become `Dist`s (and `File`s) when first asked
     for: a page lists every file of every release, and a resolution looks at a few."""
 
-    __slots__ = ("page_files", "make", "_dists")
+    __slots__ = ("release", "make", "_dists")
 
-    def __init__(self, page_files: list[_PageFile],
-                 make: Callable[[list[_PageFile]], tuple[Dist, ...]]) -> None:
-        self.page_files = page_files
+    def __init__(self, release: CachedRelease,
+                 make: Callable[[CachedRelease], tuple[Dist, ...]]) -> None:
+        self.release = release
         self.make = make
         self._dists: tuple[Dist, ...] | None = None
 
     def dists(self) -> tuple[Dist, ...]:
         if self._dists is None:
-            self._dists = self.make(self.page_files)
+            self._dists = self.make(self.release)
         return self._dists
 
     def summaries(self) -> list[tuple[str, str, str | None, bool]]:
@@ -521,6 +567,7 @@ class SimpleSource(ClosedOnExit):
         self.clock = clock
         #: the target's wheel tags: other wheels are left out (`parse_project_page`)
         self.tags = tags
+        self._platforms = tag_platforms(tags)  # once: a target has about a thousand tags
         #: how to build an sdist without static metadata to read it; None: never build
         self.build = build
         self._build_lock = threading.Lock()  # one build at a time: they are heavy
@@ -543,9 +590,9 @@ class SimpleSource(ClosedOnExit):
             if page is None:
                 self._projects[name] = None
             else:
-                project, dists = parse_project_page(
-                    name, page.page, page.url, self.tags, index=self.index_url,
-                    probe_metadata=self.probe_metadata)
+                project, dists = project_of_releases(
+                    name, page.releases, page.url, self.tags, index=self.index_url,
+                    probe_metadata=self.probe_metadata, platforms=self._platforms)
                 self._dists[name] = dists
                 self._projects[name] = project
         return self._projects[name]
@@ -647,7 +694,8 @@ class SimpleSource(ClosedOnExit):
         else:
             page = CachedPage.from_response(
                 strip_credentials(resp.url),
-                parse_simple_response(url, resp.url, resp.headers, resp.body),
+                page_releases(name, parse_simple_response(url, resp.url, resp.headers,
+                                                          resp.body)),
                 resp.headers, now)
         self.cache.store_page(self.index_url, name, page)
         return page
