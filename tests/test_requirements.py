@@ -295,6 +295,10 @@ def test_binary_options_follow_pips_rules() -> None:
         ("six @ file:relative/path", "absolute path"),
         ("six @ git+ftp://h/six", "not a git URL"),
         ("--only-binary", "needs a value"),
+        ("six @ git+https://[h/six@main", "not a valid URL"),
+        ("https://[h/six-1.0.tar.gz", "not a valid URL"),
+        ("./six-1.0.tar.gz#sha256=abc", "64 hex digits"),
+        ("six @ file:///six-1.0.tar.gz#sha256=xyz", "64 hex digits"),
     ],
 )
 def test_direct_reference_errors_name_file_line_and_fix(line: str, expect: str) -> None:
@@ -309,3 +313,9 @@ def test_constraints_cannot_be_direct_references(tmp_path: Path) -> None:
     with pytest.raises(RequirementsError) as e:
         parse_requirement_set("-c c.txt\n", base_dir=tmp_path)
     assert "not in a constraints file" in str(e.value)
+
+
+def test_sha256_fragment_is_lowercased_for_urls_and_paths() -> None:
+    upper = HEX.upper()
+    rs = parse_requirement_set(f"a @ {WHEEL_URL}#sha256={upper}\n./b-1.0.tar.gz#sha256={upper}\n")
+    assert [r.link.sha256 for r in rs.requirements if r.link] == [HEX.lower()] * 2

@@ -482,6 +482,14 @@ def parse_link(
 ) -> tuple[DirectLink, str | None] | str:
     """A direct reference (URL, `git+` URL, `file:` URL or path) and its `#egg=` name; a
     string says why it cannot be used."""
+    try:
+        urllib.parse.urlsplit(text)
+    except ValueError as e:
+        return f"{text} is not a valid URL ({e}); fix it."
+    sha = _fragment(text)[1].get("sha256")
+    if sha is not None and not _HEX64.match(sha):
+        return f"{text}: #sha256= must be followed by 64 hex digits."
+    sha = sha.lower() if sha else None
     if text.startswith("git+"):
         base, params = _fragment(text)
         url = base[len("git+"):]
@@ -511,21 +519,18 @@ def parse_link(
         if not path.startswith("/"):
             return f"{text}: write file: URLs with an absolute path, file:///path/to/pkg."
         link = DirectLink(kind="path", written=text, location=path, editable=editable,
-                          sha256=params.get("sha256"), base_dir=base_dir)
+                          sha256=sha, base_dir=base_dir)
         return link, params.get("egg")
     if re.match(r"^https?://", text):
         if editable:
             return "-e takes a local directory; drop -e to install from a URL."
         base, params = _fragment(text)
-        sha = params.get("sha256")
-        if sha is not None and not _HEX64.match(sha):
-            return f"{text}: #sha256= must be followed by 64 hex digits."
         filename = urllib.parse.unquote(base.rsplit("/", 1)[-1].split("?")[0])
         if not filename.endswith((".whl", *_SDIST_ARCHIVES)):
             return (f"{text} does not name a wheel (.whl) or sdist (.tar.gz, .zip); mach-nix "
                     "needs the URL of the distribution file itself.")
-        link = DirectLink(kind="url", written=text, location=base,
-                          sha256=sha.lower() if sha else None, base_dir=base_dir)
+        link = DirectLink(kind="url", written=text, location=base, sha256=sha,
+                          base_dir=base_dir)
         return link, params.get("egg")
     if _URL.match(text):
         return f"{text}: URLs of this scheme are not supported; use https://, git+ or file:."
@@ -533,7 +538,7 @@ def parse_link(
         return f"{text}: ~ is not expanded; write the path relative to the requirements file."
     base, params = _fragment(text)
     link = DirectLink(kind="path", written=text, location=base, editable=editable,
-                      sha256=params.get("sha256"), base_dir=base_dir)
+                      sha256=sha, base_dir=base_dir)
     return link, params.get("egg")
 
 
