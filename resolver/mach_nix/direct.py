@@ -36,6 +36,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from .auth import strip_credentials
 from .buildmeta import BuildEnv, sdist_metadata, source_tree_metadata
 from .errors import MachNixError, RequirementsError
 from .index import File
@@ -177,11 +178,7 @@ def _git(args: list[str], *, cwd: Path | None = None) -> subprocess.CompletedPro
 def _git_checkout(
     parsed: ParsedRequirement, link: DirectLink, cache_dir: Path | None, work: Path
 ) -> tuple[str, Path]:
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(link.location)
-    clean = urlunsplit(parts._replace(netloc=parts.hostname or "" if parts.port is None
-                                      else f"{parts.hostname}:{parts.port}"))
+    clean = strip_credentials(link.location)
     key = hashlib.sha256(clean.encode()).hexdigest()[:32]
     root = (cache_dir or Path(tempfile.gettempdir()) / "mach-nix") / "git" / key
     where = f"{parsed.location}: {parsed.name} from {clean}"
@@ -229,9 +226,11 @@ def _git_checkout(
 
 
 def _stderr(r: subprocess.CompletedProcess[bytes], url: str = "", clean: str = "") -> str:
-    """git's last line of complaint, with any credentials of the URL taken out."""
+    """git's complaint (its first `fatal:` line: the last one is often advice such as "and
+    the repository exists."), with any credentials of the URL taken out."""
     text = r.stderr.decode(errors="replace").strip().splitlines()
-    line = text[-1] if text else f"exit status {r.returncode}"
+    fatal = [t for t in text if t.startswith(("fatal:", "error:"))]
+    line = (fatal or text or [f"exit status {r.returncode}"])[0 if fatal else -1]
     return line.replace(url, clean) if url else line
 
 
