@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -24,6 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -39,10 +41,10 @@ from packaging.version import InvalidVersion, Version
 from .auth import strip_credentials
 from .buildmeta import BuildEnv, sdist_metadata, source_tree_metadata
 from .errors import MachNixError, RequirementsError
-from .index import File
+from .index import File, atomic_write
 from .metadata import MetadataError, metadata_from_wheel
 from .names import normalize
-from .requirements import DirectLink, ParsedRequirement, RequirementSet
+from .requirements import DirectLink, ParsedRequirement, RequirementSet, link_filename
 from .target import Target
 
 _HEX40 = re.compile(r"^[0-9a-f]{40}$")
@@ -149,8 +151,6 @@ class Fetcher:
     def _store(self, data: bytes) -> None:
         path = self._cache_path(hashlib.sha256(data).hexdigest())
         if path is not None:
-            from .index import atomic_write
-
             atomic_write(path, data)
 
     def git_tree(self, parsed: ParsedRequirement, link: DirectLink, work: Path) -> tuple[str, Path]:
@@ -161,8 +161,6 @@ class Fetcher:
 
 
 def _git(args: list[str], *, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
-    import os
-
     # never prompt (a resolve is not interactive); the rest of the environment (ssh agent,
     # proxies, credential helpers) is the user's
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
@@ -307,7 +305,7 @@ def read_reference(parsed: ParsedRequirement, fetcher: Fetcher) -> DirectPackage
     with tempfile.TemporaryDirectory(prefix="mach-nix-direct-") as tmp:
         work = Path(tmp)
         if link.kind == "url":
-            filename = _filename(link.location)
+            filename = link_filename(link.location)
             data = fetcher.url_bytes(parsed, link)
             public = without_password(link.location)
             pkg = _archive_package(parsed, filename, data, public,
@@ -345,7 +343,7 @@ def read_reference(parsed: ParsedRequirement, fetcher: Fetcher) -> DirectPackage
         if link.editable:
             raise DirectReferenceError(f"{parsed.location}: -e {link.location} is a file; -e "
                                        "takes a project directory.")
-        filename = _filename(link.location)
+        filename = link_filename(link.location)
         pkg = _archive_package(parsed, filename, path.read_bytes(), link.location, source,
                                fetcher.build)
         assert pkg.file is not None
@@ -361,8 +359,6 @@ def without_password(url: str) -> str:
     """The URL as the resolution and the lock may keep it: a password or token in it is
     dropped (the user name stays: `ssh://git@host/...` needs it). Fetching it then needs the
     credentials from elsewhere (netrc, a git credential helper), never from the lock."""
-    from urllib.parse import urlsplit, urlunsplit
-
     parts = urlsplit(url)
     if parts.password is None:
         return url
@@ -371,12 +367,6 @@ def without_password(url: str) -> str:
         host = f"{host}:{parts.port}"
     user = f"{parts.username}@" if parts.username else ""
     return urlunsplit(parts._replace(netloc=user + host))
-
-
-def _filename(location: str) -> str:
-    from urllib.parse import unquote
-
-    return unquote(location.rsplit("/", 1)[-1].split("?")[0])
 
 
 # --- all references of a requirement set -------------------------------------------------

@@ -442,6 +442,11 @@ def _split_options(
     return " ".join(words[:cut]), tuple(hashes)
 
 
+def link_filename(location: str) -> str:
+    """The file name a URL or path (without its fragment) ends in."""
+    return urllib.parse.unquote(location.rsplit("/", 1)[-1].split("?")[0])
+
+
 def _fragment(url: str) -> tuple[str, dict[str, str]]:
     base, _, fragment = url.partition("#")
     params = {}
@@ -525,7 +530,7 @@ def parse_link(
         if editable:
             return "-e takes a local directory; drop -e to install from a URL."
         base, params = _fragment(text)
-        filename = urllib.parse.unquote(base.rsplit("/", 1)[-1].split("?")[0])
+        filename = link_filename(base)
         if not filename.endswith((".whl", *_SDIST_ARCHIVES)):
             return (f"{text} does not name a wheel (.whl) or sdist (.tar.gz, .zip); mach-nix "
                     "needs the URL of the distribution file itself.")
