@@ -308,16 +308,8 @@ def read_reference(parsed: ParsedRequirement, fetcher: Fetcher) -> DirectPackage
             filename = link_filename(link.location)
             data = fetcher.url_bytes(parsed, link)
             public = without_password(link.location)
-            pkg = _archive_package(parsed, filename, data, public,
-                                   {"kind": "url", "url": public}, fetcher.build)
-            assert pkg.file is not None
-            if link.sha256 is not None and pkg.file.sha256 != link.sha256:
-                raise DirectReferenceError(
-                    f"{parsed.location}: {filename} has sha256 {pkg.file.sha256}, but the URL "
-                    f"says #sha256={link.sha256}. The file changed or the hash is wrong: check "
-                    "the URL and write the right hash."
-                )
-            return pkg
+            return _checked(parsed, link, _archive_package(
+                parsed, filename, data, public, {"kind": "url", "url": public}, fetcher.build))
         if link.kind == "git":
             commit, tree = fetcher.git_tree(parsed, link, work)
             source: dict[str, Any] = {"kind": "git", "url": without_password(link.location),
@@ -344,15 +336,20 @@ def read_reference(parsed: ParsedRequirement, fetcher: Fetcher) -> DirectPackage
             raise DirectReferenceError(f"{parsed.location}: -e {link.location} is a file; -e "
                                        "takes a project directory.")
         filename = link_filename(link.location)
-        pkg = _archive_package(parsed, filename, path.read_bytes(), link.location, source,
-                               fetcher.build)
-        assert pkg.file is not None
-        if link.sha256 is not None and pkg.file.sha256 != link.sha256:
-            raise DirectReferenceError(
-                f"{parsed.location}: {filename} has sha256 {pkg.file.sha256}, but the line says "
-                f"#sha256={link.sha256}; fix the hash or the file."
-            )
-        return pkg
+        return _checked(parsed, link, _archive_package(
+            parsed, filename, path.read_bytes(), link.location, source, fetcher.build))
+
+
+def _checked(parsed: ParsedRequirement, link: DirectLink, pkg: DirectPackage) -> DirectPackage:
+    """The archive of a URL or path, if it has the `#sha256=` the line gives."""
+    assert pkg.file is not None
+    if link.sha256 is not None and pkg.file.sha256 != link.sha256:
+        raise DirectReferenceError(
+            f"{parsed.location}: {pkg.file.filename} has sha256 {pkg.file.sha256}, but the line "
+            f"says #sha256={link.sha256}. The file changed or the hash is wrong: check the "
+            f"{'URL' if link.kind == 'url' else 'file'} and write the right hash."
+        )
+    return pkg
 
 
 def without_password(url: str) -> str:
