@@ -19,7 +19,7 @@ import functools
 import json
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -143,37 +143,72 @@ class _V1Files:
 
 class _V2Files:
     """Files of a v2 project file: names, yanked state and Requires-Python in the project's
-    first line; URL, sha256 and upload time in the release's own line, read when a file is
-    made (`details`)."""
+    first line (`raw`, this release's entry there), decoded on first use; URL, sha256 and
+    upload time in the release's own line, parsed when a file is made."""
 
-    __slots__ = ("names", "yanked", "requires_python", "details")
+    __slots__ = ("raw", "path", "data", "base", "version", "_decoded")
 
-    def __init__(self, names: Sequence[str], yanked: frozenset[str],
-                 requires_python: Mapping[str, str], details: Callable[[], list[Any]]) -> None:
-        self.names = names
-        self.yanked = yanked
-        self.requires_python = requires_python
-        self.details = details
+    def __init__(self, raw: Mapping[str, Any], path: Path, data: bytes, base: int,
+                 version: str) -> None:
+        self.raw, self.path, self.data, self.base, self.version = raw, path, data, base, version
+        self._decoded: tuple[Sequence[str], frozenset[str], dict[str, str]] | None = None
+
+    def _entry(self) -> tuple[Sequence[str], frozenset[str], dict[str, str]]:
+        """(file names, yanked ones, Requires-Python by name)."""
+        if self._decoded is None:
+            try:
+                names = self.raw["files"]
+                self._decoded = (names, frozenset(self.raw.get("yanked", ())),
+                                 _requires_python_by_name(names,
+                                                          self.raw.get("files_requires_python")))
+            except (KeyError, TypeError, ValueError) as e:
+                raise self._damaged(f"{type(e).__name__}: {e}") from None
+        return self._decoded
+
+    def _damaged(self, problem: str) -> IndexFormatError:
+        return IndexFormatError(
+            f"{self.path}: release {self.version} cannot be read ({problem}). The file is "
+            "damaged: rebuild the index with `mach-nix index update`."
+        )
+
+    def _details(self) -> list[Any]:
+        """The release's line: [url, sha256, upload_time] per file, in the order of `files`."""
+        names, _, _ = self._entry()
+        try:
+            offset, length = self.raw["details"]
+            start = self.base + offset
+            details = json.loads(self.data[start:start + length])
+        except (KeyError, TypeError, ValueError) as e:
+            details, problem = None, str(e)
+        else:
+            problem = "it does not match the first line"
+        if not isinstance(details, list) or len(details) != len(names):
+            raise IndexFormatError(
+                f"{self.path}: the file details of a release cannot be read ({problem}). The "
+                "file is damaged: rebuild the index with `mach-nix index update`."
+            )
+        return details
 
     def summaries(self) -> list[tuple[str, str, str | None, bool]]:
-        rp, yanked = self.requires_python, self.yanked
-        return [(n, _kind(n), rp.get(n), n in yanked) for n in self.names]
+        names, yanked, rp = self._entry()
+        return [(n, _kind(n), rp.get(n), n in yanked) for n in names]
 
     def file(self, i: int) -> File:
-        return self._make(i, self.details())
+        return self._make(i, self._details())
 
     def all(self) -> tuple[File, ...]:
-        details = self.details()
-        return tuple(self._make(i, details) for i in range(len(self.names)))
+        details = self._details()
+        return tuple(self._make(i, details) for i in range(len(details)))
 
     def _make(self, i: int, details: list[Any]) -> File:
-        name = self.names[i]
+        names, yanked, rp = self._entry()
+        name = names[i]
         url, sha256, upload_time = details[i]
         kind = _kind(name)
         return File(filename=name, url=url, sha256=sha256, kind=kind,
                     tags=File.wheel_tags(name) if kind == "wheel" else (),
-                    requires_python=self.requires_python.get(name),
-                    yanked=name in self.yanked, upload_time=upload_time)
+                    requires_python=rp.get(name), yanked=name in yanked,
+                    upload_time=upload_time)
 
 
 def _requires_python_by_name(names: Sequence[str], rps: Sequence[str | None] | None
@@ -196,7 +231,7 @@ class Release:
     project file lists every file of every release, and a resolution looks at a few.
     """
 
-    __slots__ = ("version", "requires_dist", "requires_python", "_files", "_lazy", "_v2")
+    __slots__ = ("version", "requires_dist", "requires_python", "_files", "_lazy")
 
     def __init__(
         self,
@@ -213,64 +248,26 @@ class Release:
         self.requires_python = requires_python
         self._files: tuple[File, ...] | None = None if lazy_files is not None else tuple(files)
         self._lazy = lazy_files
-        self._v2: tuple[Mapping[str, Any], Path, bytes, int] | None = None
-
-    @classmethod
-    def _from_v2(cls, version: str, raw: Mapping[str, Any], path: Path, data: bytes,
-                 base: int) -> Release:
-        """A release of a version 2 project file, whose files are looked at when asked for
-        (a project file has thousands of releases; a resolution looks at a few)."""
-        rd = raw["requires_dist"]
-        release = cls(version, None if rd is None else tuple(rd), raw.get("requires_python"))
-        release._files = None
-        release._v2 = (raw, path, data, base)
-        return release
-
-    @property
-    def _lazy_files(self) -> _LazyFiles | None:
-        if self._v2 is not None:
-            raw, path, data, base = self._v2
-            self._v2 = None
-            try:
-                names = raw["files"]
-                offset, length = raw["details"]
-                rps = raw.get("files_requires_python")
-                self._lazy = _V2Files(
-                    names,
-                    frozenset(raw.get("yanked", ())),
-                    _requires_python_by_name(names, rps),
-                    functools.partial(_read_details, path, data, base + offset, length,
-                                      len(names)),
-                )
-            except (KeyError, TypeError, ValueError) as e:
-                raise IndexFormatError(
-                    f"{path}: release {self.version} cannot be read ({type(e).__name__}: {e}). "
-                    "The file is damaged: rebuild the index with `mach-nix index update`."
-                ) from None
-        return self._lazy
 
     @property
     def files(self) -> tuple[File, ...]:
         if self._files is None:
-            lazy = self._lazy_files
-            assert lazy is not None
-            self._files = lazy.all()
+            assert self._lazy is not None
+            self._files = self._lazy.all()
             self._lazy = None
         return self._files
 
     def file_summaries(self) -> list[tuple[str, str, str | None, bool]]:
         """(filename, kind, requires_python, yanked) of each file, in the order of `files`,
         without making `File` objects (the provider chooses a file by these)."""
-        lazy = self._lazy_files
-        if lazy is not None:
-            return lazy.summaries()
+        if self._lazy is not None:
+            return self._lazy.summaries()
         return [(f.filename, f.kind, f.requires_python, f.yanked) for f in self.files]
 
     def file(self, i: int) -> File:
         """`files[i]`, made alone when the files were not made yet."""
-        lazy = self._lazy_files
-        if lazy is not None:
-            return lazy.file(i)
+        if self._lazy is not None:
+            return self._lazy.file(i)
         return self.files[i]
 
     @property
@@ -546,27 +543,15 @@ def _decode_v2(path: Path, data: bytes) -> Project:
                 "but a .jsonl project file must be version 2. Rebuild the index with "
                 "`mach-nix index` from this version of mach-nix."
             )
-        from_v2 = Release._from_v2
-        releases = [from_v2(version, r, path, data, base) for version, r in d["releases"].items()]
+        releases = []
+        for version, r in d["releases"].items():
+            rd = r["requires_dist"]
+            releases.append(Release(version, None if rd is None else tuple(rd),
+                                    r.get("requires_python"),
+                                    lazy_files=_V2Files(r, path, data, base, version)))
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise IndexFormatError(f"{path} cannot be read: {type(e).__name__}: {e}.") from None
     return Project(name=normalize(d["name"]), releases=tuple(sorted(releases, key=_version_key)))
-
-
-def _read_details(path: Path, data: bytes, offset: int, length: int, count: int) -> list[Any]:
-    """A release's line of file details (URL, sha256, upload time per file)."""
-    try:
-        details = json.loads(data[offset:offset + length])
-    except ValueError as e:
-        details, problem = None, str(e)
-    else:
-        problem = "it does not match the first line"
-    if not isinstance(details, list) or len(details) != count:
-        raise IndexFormatError(
-            f"{path}: the file details of a release cannot be read ({problem}). The file is "
-            "damaged: rebuild the index with `mach-nix index update`."
-        )
-    return details
 
 
 def upgrade_index(root: Path) -> int:

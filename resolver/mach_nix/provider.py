@@ -17,6 +17,7 @@ methods and arguments common to all of them are used.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -231,9 +232,8 @@ class IndexProvider(_ProviderBase):
         #: the releases the resolver rejected, as last told by `find_matches`
         self._incompatible: dict[str, frozenset[Version]] = {}
         self._tag_ranks: dict[str, int | None] = {}
-        #: candidates found to be in no solution (`_against_roots`), by (identifier, version)
-        self._held: set[tuple[str, Version]] = set()
-        self._held_count: dict[str, int] = {}
+        #: versions found to be in no solution (`_against_roots`), by identifier
+        self._held: dict[str, set[Version]] = defaultdict(set)
         self._candidate_dependencies: dict[tuple[str, Version], list[Req]] = {}
         self._matches: dict[tuple[str, tuple[str, ...]],
                             tuple[list[_Option], list[_Option], bool, bool]] = {}
@@ -492,7 +492,8 @@ class IndexProvider(_ProviderBase):
         name, _ = split_identifier(identifier)
         bad = frozenset(self._incompatible.get(identifier, ()) if info.complete else ())
         key = (identifier, tuple(sorted(r.text for r in reqs)))
-        held = self._held_count.get(identifier, 0)
+        held_here = self._held[identifier]
+        held = len(held_here)
         cached = self._estimates.get(key)
         if cached is not None and cached[1:] == (bad, held):
             return cached[0]
@@ -500,7 +501,7 @@ class IndexProvider(_ProviderBase):
 
         def fits(o: _Option) -> bool:
             return ((name, o.version) not in self._unusable and o.version not in bad
-                    and (identifier, o.version) not in self._held)
+                    and o.version not in held_here)
 
         count = sum(1 for o in finals if fits(o))
         if not count and not allow_pre:
@@ -583,9 +584,7 @@ class IndexProvider(_ProviderBase):
                         continue
                     cand = Candidate(name, extra, o.version, o.release, c.provider, c)
                     if self._against_roots(cand):
-                        if (identifier, o.version) not in self._held:
-                            self._held.add((identifier, o.version))
-                            self._held_count[identifier] = self._held_count.get(identifier, 0) + 1
+                        self._held[identifier].add(o.version)
                         held.append(cand)
                     else:
                         offered = True
