@@ -417,9 +417,12 @@ def test_killed_update_leaves_a_valid_index_and_resumes(
     )
     try:
         # wait until the new project eta is written (its journal line comes after the file)
+        # and the stalled download has started: the workers reach them in either order
         deadline = time.monotonic() + 30
-        while {"d": "eta"} not in _entries_or_none(out) and time.monotonic() < deadline:
+        while not ({"d": "eta"} in _entries_or_none(out) and pypi.hits[stalled] == 1) \
+                and time.monotonic() < deadline:
             time.sleep(0.05)
+        assert {"d": "eta"} in _entries_or_none(out)
         assert pypi.hits[stalled] == 1
         proc.send_signal(signal.SIGKILL if how == "SIGKILL" else signal.SIGINT)
         _, stderr = proc.communicate(timeout=30)
