@@ -140,7 +140,7 @@ let
         };
       };
 in
-{
+rec {
   /**
     The direct references of a requirements text, as the resolver's parser keys them.
 
@@ -178,7 +178,6 @@ in
       requirements,
     }:
     let
-      refs = filter (r: r != null) (map referenceOf (lines requirements));
       fetched = concatMap (
         r:
         let
@@ -193,7 +192,7 @@ in
               value = "${p}";
             }
           ]
-      ) refs;
+      ) (references requirements);
     in
     if fetched == [ ] then { } else { directReferences = listToAttrs fetched; };
 }
