@@ -71,6 +71,21 @@ def test_resolve_pins_to_file(tmp_path: Path, index: Path,
     assert out_file.read_text() == "pysocks==1.7.1\nrequests==2.31.0\nurllib3==2.0.0\n"
 
 
+def test_output_that_cannot_be_written_is_a_message(tmp_path: Path, index: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    req = tmp_path / "requirements.txt"
+    req.write_text("requests\n")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    for out_path in (tmp_path, blocker / "pins.txt"):  # a directory; under a file
+        code, out, err = run(["resolve", "-r", str(req), "--index", str(index), "--format",
+                              "pins", "-o", str(out_path), *TARGET_ARGS], capsys)
+        assert code == 1 and out == ""
+        assert err.startswith(f"mach-nix: error: cannot write {out_path}: ")
+        assert "Give -o a file" in err and "Traceback" not in err
+    assert tmp_path.is_dir() and blocker.read_text() == ""
+
+
 def test_resolve_providers_and_pre_options(tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     idx = make_index(tmp_path / "i", {"a": {"1.0": release([]), "2.0rc1": release([])}})

@@ -54,7 +54,13 @@ def _write(out: str | None, data: bytes) -> None:
     else:
         from .index import atomic_write
 
-        atomic_write(Path(out), data)
+        try:
+            atomic_write(Path(out), data)
+        except OSError as e:
+            raise MachNixError(
+                f"cannot write {out}: {e.strerror or e}. Give -o a file in a directory you can "
+                "write to (or leave -o out to print to standard output)."
+            ) from None
 
 
 # --- resolve ---------------------------------------------------------------------------

@@ -429,7 +429,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     A path that is not a regular file (`-o /dev/null`, `/dev/stdout`, a pipe) is written to,
     not replaced: renaming over /dev/null would turn it into a file."""
     try:
-        special = not stat.S_ISREG(path.stat().st_mode)
+        mode = path.stat().st_mode
+        special = stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode)
     except OSError:
         special = False
     if special:
