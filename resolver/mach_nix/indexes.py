@@ -38,10 +38,16 @@ from .errors import MachNixError, OfflineError
 from .http import HTTPNotFound
 from .index import Project, Release
 from .names import normalize
-from .online import ClosedOnExit, SimpleSource, once, page_releases, parse_html_page
+from .online import (
+    DEFAULT_INDEX_URL,
+    ClosedOnExit,
+    SimpleSource,
+    once,
+    page_releases,
+    parse_html_page,
+)
 from .source import ReleaseMetadata
 
-DEFAULT_INDEX_URL = "https://pypi.org/simple"
 STRATEGIES = ("first-index", "unsafe-best-match")
 
 
