@@ -48,7 +48,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from .errors import BuildError, OfflineError
-from .metadata import CoreMetadata, MetadataError, parse_core_metadata
+from .metadata import CoreMetadata, MetadataError, parse_core_metadata, sdist_metadata_members
 
 #: What pip assumes for a tree without `[build-system]` (PEP 517, "fallback").
 DEFAULT_BUILD_REQUIRES = ("setuptools>=40.8.0",)
@@ -247,10 +247,10 @@ def sdist_metadata(
 
     from .cache import Cache
 
-    members = _members(filename, data)
-    top_pkg_info = [m for m in members if m.count("/") == 1 and m.endswith("/PKG-INFO")]
+    members = sdist_metadata_members(filename, data)
+    top_pkg_info = [m for m in members if m.count("/") == 1]  # `{name}-{version}/PKG-INFO`
     if len(top_pkg_info) == 1:
-        md = _static_pkg_info(_read_member(filename, data, top_pkg_info[0]))
+        md = _static_pkg_info(members[top_pkg_info[0]])
         if md is not None:
             return md
     sha = (sha256 or hashlib.sha256(data).hexdigest()).lower()
@@ -266,33 +266,6 @@ def sdist_metadata(
     if cache is not None:
         cache.store_built(sha, md)
     return md
-
-
-def _members(filename: str, data: bytes) -> list[str]:
-    try:
-        if filename.lower().endswith(".zip"):
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                return [n for n in zf.namelist() if not n.endswith("/")]
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tf:
-            return [m.name.removeprefix("./") for m in tf if m.isfile()]
-    except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
-        raise MetadataError(f"the archive cannot be read: {e}") from None
-
-
-def _read_member(filename: str, data: bytes, name: str) -> bytes:
-    try:
-        if filename.lower().endswith(".zip"):
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                return zf.read(name)
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tf:
-            for m in tf:
-                if m.isfile() and m.name.removeprefix("./") == name:
-                    f = tf.extractfile(m)
-                    if f is not None:
-                        return f.read()
-    except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
-        raise MetadataError(f"the archive cannot be read: {e}") from None
-    raise MetadataError(f"{name} cannot be read")
 
 
 def _tree_root(root: Path) -> Path:

@@ -160,7 +160,7 @@ class SdistMetadata:
     source: str  # "pkg-info" | "requires.txt" | "egg-info" | "pkg-info-static" | "none"
 
 
-def _sdist_members(filename: str, data: bytes) -> dict[str, bytes]:
+def sdist_metadata_members(filename: str, data: bytes) -> dict[str, bytes]:
     """The small metadata members of an sdist (PKG-INFO files, egg-info files), by path."""
 
     def wanted(path: str) -> bool:
@@ -196,7 +196,7 @@ def _sdist_members(filename: str, data: bytes) -> dict[str, bytes]:
 
 def metadata_from_sdist(filename: str, data: bytes) -> SdistMetadata:
     """Requires-Dist of an sdist, or None when it cannot be known without building it."""
-    members = _sdist_members(filename, data)
+    members = sdist_metadata_members(filename, data)
     pkg_infos = sorted(p for p in members if p.count("/") == 1)
     pkg_info = parse_core_metadata(members[pkg_infos[0]]) if pkg_infos else None
     rp = pkg_info.requires_python if pkg_info else None
