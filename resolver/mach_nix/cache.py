@@ -45,6 +45,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Union
 
+from .errors import MachNixError
 from .index import atomic_write, dump_json, shard
 from .metadata import CoreMetadata, FileMetadata
 from .names import normalize
@@ -267,9 +268,20 @@ class Cache:
         return (self.root / f"simple-v{PAGE_VERSION}" / index_key(index_url) / shard(norm)
                 / f"{norm}.jsonl")
 
-    def _metadata_path(self, sha256: str) -> Path:
+    def _sha_path(self, kind: str, sha256: str) -> Path:
+        """`metadata-v1/` or `built-v1/` entry of a file, by its sha256."""
         sha = sha256.lower()
-        return self.root / "metadata-v1" / sha[:2] / f"{sha}.json"
+        return self.root / kind / sha[:2] / f"{sha}.json"
+
+    def _write(self, path: Path, data: bytes) -> None:
+        try:
+            atomic_write(path, data)
+        except OSError as e:
+            raise MachNixError(
+                f"the cache directory {self.root} cannot be written ({path}: "
+                f"{e.strerror or e}). Give a writable directory with --cache-dir DIR (or "
+                "$MACH_NIX_CACHE_DIR), or fix the directory's permissions."
+            ) from None
 
     @staticmethod
     def _read(path: Path) -> Any:
@@ -287,7 +299,7 @@ class Cache:
             return None
 
     def store_page(self, index_url: str, name: str, page: CachedPage) -> None:
-        atomic_write(self._page_path(index_url, name), page.to_bytes())
+        self._write(self._page_path(index_url, name), page.to_bytes())
 
     def page_names(self, index_url: str) -> list[str]:
         """The projects with a cached page for this index (for "did you mean")."""
@@ -299,7 +311,7 @@ class Cache:
                       if (page := self.load_page(index_url, p.stem)) is not None and not page.absent)
 
     def load_metadata(self, sha256: str) -> CachedMetadata | None:
-        d = self._read(self._metadata_path(sha256))
+        d = self._read(self._sha_path("metadata-v1", sha256))
         if not isinstance(d, dict) or d.get("schemaVersion") != CACHE_VERSION:
             return None
         if isinstance(d.get("unreadable"), str):
@@ -317,15 +329,11 @@ class Cache:
         else:
             d["requires_dist"] = None if entry.requires_dist is None else list(entry.requires_dist)
             d["requires_python"] = entry.requires_python
-        atomic_write(self._metadata_path(sha256), dump_json(d))
-
-    def _built_path(self, sha256: str) -> Path:
-        sha = sha256.lower()
-        return self.root / "built-v1" / sha[:2] / f"{sha}.json"
+        self._write(self._sha_path("metadata-v1", sha256), dump_json(d))
 
     def load_built(self, sha256: str) -> CoreMetadata | None:
         """What the build backend said about the sdist with this sha256, if it ran before."""
-        d = self._read(self._built_path(sha256))
+        d = self._read(self._sha_path("built-v1", sha256))
         if not isinstance(d, dict) or d.get("schemaVersion") != CACHE_VERSION:
             return None
         rd = d.get("requires_dist")
@@ -343,4 +351,4 @@ class Cache:
                              "version": md.version, "metadata_version": md.metadata_version,
                              "requires_dist": list(md.requires_dist),
                              "requires_python": md.requires_python}
-        atomic_write(self._built_path(sha256), dump_json(d))
+        self._write(self._sha_path("built-v1", sha256), dump_json(d))
