@@ -237,18 +237,7 @@ class FakePyPI:
                     self.routes[path] = f.body
                     if f.metadata is not None:
                         self.routes[path + ".metadata"] = f.metadata
-                    entry: dict[str, Any] = {
-                        "filename": f.filename,
-                        "url": f"../../..{path}" if f.relative else self._file_url(path),
-                        "digests": {"sha256": f.page_sha256},
-                        "packagetype": f.packagetype,
-                        "requires_python": f.requires_python,
-                        "yanked": f.yanked,
-                        "size": len(f.body),
-                        "upload_time_iso_8601": "2024-01-02T03:04:05.000000Z",
-                        "core-metadata": {"sha256": f.announce} if f.announce else False,
-                    }
-                    entries.append(entry)
+                    entries.append(self._file_entry(name, f, pep691=False))
                 page["releases"][version] = entries
             self.routes[f"/pypi/{name}/json"] = json.dumps(page).encode()
             self._publish_simple(name, releases)
@@ -256,22 +245,7 @@ class FakePyPI:
     def _publish_simple(self, name: str, releases: dict[str, list[_File]]) -> None:
         """The PEP 691 page (API 1.1, with `versions`). Like pypi.org behind some proxies, it
         does not announce the `.metadata` files unless `announce` was asked for."""
-        files = []
-        for version in releases:
-            for f in releases[version]:
-                path = f"/files/{name}/{f.filename}"
-                entry: dict[str, Any] = {
-                    "filename": f.filename,
-                    "url": f"../..{path}" if f.relative else self._file_url(path),
-                    "hashes": {"sha256": f.page_sha256},
-                    "requires-python": f.requires_python,
-                    "yanked": f.yanked,
-                    "size": len(f.body),
-                    "upload-time": "2024-01-02T03:04:05.000000Z",
-                }
-                if f.announce:
-                    entry["core-metadata"] = {"sha256": f.announce}
-                files.append(entry)
+        files = [self._file_entry(name, f, pep691=True) for fs in releases.values() for f in fs]
         page = {"meta": {"api-version": "1.1"}, "name": name, "versions": list(releases),
                 "files": sorted(files, key=lambda e: e["filename"])}
         path = f"/simple/{name}/"
@@ -279,6 +253,30 @@ class FakePyPI:
         self.headers[path] = {"Content-Type": "application/vnd.pypi.simple.v1+json"}
         if self.simple_format != "json":
             self.html_routes[path] = self._html_page(name, releases)
+
+    def _file_entry(self, name: str, f: _File, *, pep691: bool) -> dict[str, Any]:
+        """A file's entry on the PEP 691 page (`/simple/NAME/`) or the JSON API page
+        (`/pypi/NAME/json`, one level deeper): the same facts under each API's keys."""
+        path = f"/files/{name}/{f.filename}"
+        up = "../.." if pep691 else "../../.."
+        hashes, requires_python, upload_time = (
+            ("hashes", "requires-python", "upload-time") if pep691
+            else ("digests", "requires_python", "upload_time_iso_8601"))
+        entry: dict[str, Any] = {
+            "filename": f.filename,
+            "url": up + path if f.relative else self._file_url(path),
+            hashes: {"sha256": f.page_sha256},
+            requires_python: f.requires_python,
+            "yanked": f.yanked,
+            "size": len(f.body),
+            upload_time: "2024-01-02T03:04:05.000000Z",
+        }
+        if not pep691:
+            entry["packagetype"] = f.packagetype
+            entry["core-metadata"] = {"sha256": f.announce} if f.announce else False
+        elif f.announce:  # see _publish_simple
+            entry["core-metadata"] = {"sha256": f.announce}
+        return entry
 
     def _file_url(self, path: str) -> str:
         if self.echo_credentials is None:
