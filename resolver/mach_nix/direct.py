@@ -377,6 +377,7 @@ def materialize(
     normalized name."""
     env = {**target.marker_environment(), "extra": ""}
     python = Version(target.python_full_version)
+    tags: set[str] | None = None  # the target's wheel tags, once a wheel needs them
     found: dict[str, DirectPackage] = {}
     renamed: list[ParsedRequirement] = []
     for parsed in requirements.requirements:
@@ -392,8 +393,8 @@ def materialize(
                 f"{pkg.name} {pkg.version}. Write the right name before @."
             )
         if pkg.name != parsed.name:
-            req = Requirement(str(parsed.requirement).replace(parsed.requirement.name,
-                                                               pkg.name, 1))
+            req = Requirement(str(parsed.requirement))  # a copy: the parsed one is shared
+            req.name = pkg.name
             parsed = replace(parsed, requirement=req)
         for line in pkg.requires_dist:
             try:
@@ -420,7 +421,8 @@ def materialize(
                     "Use another version of it, or another Python."
                 )
         if pkg.file is not None and pkg.provider == "wheel":
-            tags = {str(t) for t in target.supported_tags()}
+            if tags is None:
+                tags = {str(t) for t in target.supported_tags()}
             if not set(pkg.file.tags) & tags:
                 raise DirectReferenceError(
                     f"{parsed.location}: {pkg.file.filename} is not a wheel for "
