@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import shlex
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -618,9 +618,7 @@ def _requirement(
                          "URL or path belongs in the requirements, not in a constraints file.")
         req = _bare_link_requirement(spec, source=source, number=number, line=line,
                                      base_dir=base_dir, editable=False)
-        return ParsedRequirement(requirement=req.requirement, source=source, line=number,
-                                 text=line, link=req.link, name_given=req.name_given,
-                                 hashes=hashes)
+        return replace(req, hashes=hashes)
     try:
         requirement = Requirement(spec)
     except InvalidRequirement as e:
