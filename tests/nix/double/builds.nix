@@ -8,6 +8,11 @@ let
   inherit (pkgs) lib fetchurl stdenv python3;
   ps = python3.pkgs;
 
+  resolvelibSdist = fetchurl {
+    url = "https://files.pythonhosted.org/packages/ce/10/f699366ce577423cbc3df3280063099054c23df70856465080798c6ebad6/resolvelib-1.0.1.tar.gz";
+    sha256 = "04ce76cbd63fded2078ce224785da6ecd42b9564b1390793f64ddecbe997b309";
+  };
+
   six117src = fetchurl {
     url = "https://files.pythonhosted.org/packages/b7/ce/149a00dd41f10bc29e5921b496af8b574d8413afcd5e30dfa0ed46c2cc5e/six-1.17.0-py2.py3-none-any.whl";
     sha256 = "4721f391ed90541fddacab5acf947aa0d3dc7d27b2e1e8eda2be8970586c3274";
@@ -157,10 +162,7 @@ in
     pname = "resolvelib";
     version = "1.0.1";
     pyproject = true;
-    src = fetchurl {
-      url = "https://files.pythonhosted.org/packages/ce/10/f699366ce577423cbc3df3280063099054c23df70856465080798c6ebad6/resolvelib-1.0.1.tar.gz";
-      sha256 = "04ce76cbd63fded2078ce224785da6ecd42b9564b1390793f64ddecbe997b309";
-    };
+    src = resolvelibSdist;
     build-system = [
       ps.setuptools
       ps.wheel
@@ -175,10 +177,7 @@ in
     pname = "resolvelib";
     version = "1.0.1";
     pyproject = true;
-    src = fetchurl {
-      url = "https://files.pythonhosted.org/packages/ce/10/f699366ce577423cbc3df3280063099054c23df70856465080798c6ebad6/resolvelib-1.0.1.tar.gz";
-      sha256 = "04ce76cbd63fded2078ce224785da6ecd42b9564b1390793f64ddecbe997b309";
-    };
+    src = resolvelibSdist;
     nativeBuildInputs = [
       ps.setuptools
       ps.wheel
@@ -192,10 +191,7 @@ in
     pname = "resolvelib";
     version = "1.0.1";
     pyproject = true;
-    src = fetchurl {
-      url = "https://files.pythonhosted.org/packages/ce/10/f699366ce577423cbc3df3280063099054c23df70856465080798c6ebad6/resolvelib-1.0.1.tar.gz";
-      sha256 = "04ce76cbd63fded2078ce224785da6ecd42b9564b1390793f64ddecbe997b309";
-    };
+    src = resolvelibSdist;
     doCheck = false;
   };
 
