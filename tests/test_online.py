@@ -454,6 +454,21 @@ def test_cache_dir_from_the_environment(
     assert list((tmp_path / "own" / "metadata-v1").glob("*/*.json"))
 
 
+def test_a_cache_dir_that_cannot_be_written_is_a_message(
+    pypi: FakePyPI, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    req = tmp_path / "requirements.txt"
+    req.write_text("leaf\n")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    code, _, err = run(["resolve", "-r", str(req), "--index-url", f"{pypi.url}/simple",
+                        "--cache-dir", str(blocker), *TARGET_ARGS], capsys)
+    assert code != 0
+    assert "Traceback" not in err
+    assert f"the cache directory {blocker} cannot be written" in err
+    assert "--cache-dir" in err
+
+
 # --- network failures -----------------------------------------------------------------------
 
 
