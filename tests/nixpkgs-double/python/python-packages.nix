@@ -87,17 +87,16 @@ let
         }
       )
     ) { };
-in
-{
-  bootstrap = self.lib.recurseIntoAttrs {
-    installer = bootstrapPackage {
+  # The wheels nixpkgs' hooks need: built without hooks (bootstrap) and as packages of the set.
+  hookWheels = {
+    installer = {
       pname = "installer";
       version = "0.7.0";
       path = "e5/ca/1172b6638d52f2d6caa2dd262ec4c811ba59eee96d54a7701930726bce18";
       file = "installer-0.7.0-py3-none-any.whl";
       sha256 = "05d1933f0a5ba7d8d6296bb6d5018e7c94fa473ceb10cf198a92ccea19c27b53";
     };
-    packaging = bootstrapPackage {
+    packaging = {
       pname = "packaging";
       version = "24.1";
       path = "08/aa/cc0199a5f0ad350994d660967a8efb233fe0416e4639146c089643407ce6";
@@ -105,24 +104,16 @@ in
       sha256 = "5b8f2217dbdbd2f7f384c41c628544e6d52f2d0f53c6d0c3ea61aa5d1d7ff124";
     };
   };
-
-  installer = wheelPackage {
-    pname = "installer";
-    version = "0.7.0";
-    path = "e5/ca/1172b6638d52f2d6caa2dd262ec4c811ba59eee96d54a7701930726bce18";
-    file = "installer-0.7.0-py3-none-any.whl";
-    sha256 = "05d1933f0a5ba7d8d6296bb6d5018e7c94fa473ceb10cf198a92ccea19c27b53";
-    imports = [ "installer" ];
+in
+{
+  bootstrap = self.lib.recurseIntoAttrs {
+    installer = bootstrapPackage hookWheels.installer;
+    packaging = bootstrapPackage hookWheels.packaging;
   };
 
-  packaging = wheelPackage {
-    pname = "packaging";
-    version = "24.1";
-    path = "08/aa/cc0199a5f0ad350994d660967a8efb233fe0416e4639146c089643407ce6";
-    file = "packaging-24.1-py3-none-any.whl";
-    sha256 = "5b8f2217dbdbd2f7f384c41c628544e6d52f2d0f53c6d0c3ea61aa5d1d7ff124";
-    imports = [ "packaging" ];
-  };
+  installer = wheelPackage (hookWheels.installer // { imports = [ "installer" ]; });
+
+  packaging = wheelPackage (hookWheels.packaging // { imports = [ "packaging" ]; });
 
   resolvelib = wheelPackage {
     pname = "resolvelib";
