@@ -224,11 +224,12 @@ def _git_checkout(
 
 
 def _stderr(r: subprocess.CompletedProcess[bytes], url: str = "", clean: str = "") -> str:
-    """git's complaint (its first `fatal:` line: the last one is often advice such as "and
-    the repository exists."), with any credentials of the URL taken out."""
-    text = r.stderr.decode(errors="replace").strip().splitlines()
-    fatal = [t for t in text if t.startswith(("fatal:", "error:"))]
-    line = (fatal or text or [f"exit status {r.returncode}"])[0 if fatal else -1]
+    """git's first line of complaint (the cause: "ssh: connect to host ...", "fatal: ... does
+    not appear to be a git repository"; the last is often advice such as "and the repository
+    exists."), with any credentials of the URL taken out."""
+    text = [t for t in r.stderr.decode(errors="replace").splitlines()
+            if t.strip() and not t.startswith(("warning:", "hint:"))]
+    line = text[0] if text else f"exit status {r.returncode}"
     return line.replace(url, clean) if url else line
 
 
