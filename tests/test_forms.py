@@ -444,6 +444,24 @@ def test_pinned_urls_are_cached_by_hash(target: dict[str, Any], tmp_path: Path) 
     assert json.loads(again.stdout)["packages"]["six"]["version"] == "1.16.0"
 
 
+def test_a_url_that_cannot_be_downloaded_names_the_line_and_hides_the_password(
+        tmp_path: Path) -> None:
+    from mach_nix.direct import DirectReferenceError, Fetcher, read_reference
+    from mach_nix.http import HTTPNotFound
+    from mach_nix.requirements import parse_requirement_set
+
+    url = "https://u:s3cret@h.example/six-1.0-py3-none-any.whl"
+
+    def download(u: str) -> bytes:
+        raise HTTPNotFound(u)
+
+    parsed = parse_requirement_set(f"attrs\nsix @ {url}\n", source="reqs.txt").direct[0]
+    with pytest.raises(DirectReferenceError) as e:
+        read_reference(parsed, Fetcher(download=download, cache_dir=tmp_path))
+    assert str(e.value).startswith("reqs.txt, line 2: six comes from https://u@h.example/")
+    assert "does not exist (HTTP 404)" in str(e.value) and "s3cret" not in str(e.value)
+
+
 # --- the format, on both sides ----------------------------------------------------------------
 
 

@@ -40,7 +40,7 @@ from packaging.version import InvalidVersion, Version
 
 from .auth import strip_credentials
 from .buildmeta import BuildEnv, sdist_metadata, source_tree_metadata
-from .errors import MachNixError, RequirementsError
+from .errors import MachNixError, NetworkError, RequirementsError
 from .index import File, atomic_write
 from .metadata import MetadataError, metadata_from_wheel
 from .names import normalize
@@ -130,7 +130,14 @@ class Fetcher:
                 f"{parsed.location}: {link.written} ({parsed.name}) is not in the cache and "
                 "--offline forbids downloading it; run once without --offline."
             )
-        data = self.download(link.location)
+        try:
+            data = self.download(link.location)
+        except NetworkError as e:
+            public = without_password(link.location)
+            raise DirectReferenceError(
+                f"{parsed.location}: {parsed.name} comes from {public}, which cannot be "
+                f"downloaded: {str(e).replace(link.location, public)}"
+            ) from None
         self._store(data)
         return data
 
