@@ -248,6 +248,24 @@ def test_git_url_of_a_non_repository_quotes_gits_reason(target: dict[str, Any],
     assert "does not appear to be a git repository" in result.stderr
 
 
+def test_a_revision_missing_from_a_cached_clone_says_why_updating_failed(
+        target: dict[str, Any], tmp_path: Path) -> None:
+    repo = write_project(tmp_path / "repo", "gitpkg", "1.0", [], src=False)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "v1")
+    req = tmp_path / "requirements.txt"
+    req.write_text(f"gitpkg @ git+file://{repo}@main\n")
+    first = mach_nix("resolve", "-r", str(req), *target_args(target), cache=tmp_path / "c")
+    assert first.returncode == 0, first.stderr
+    repo.rename(tmp_path / "moved")
+    req.write_text(f"gitpkg @ git+file://{repo}@v2\n")
+    result = mach_nix("resolve", "-r", str(req), *target_args(target), cache=tmp_path / "c")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "'v2' is not in the cached clone, and updating it failed" in result.stderr
+    assert "does not appear to be a git repository" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("lines", "expect"),
     [

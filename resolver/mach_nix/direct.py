@@ -187,6 +187,7 @@ def _git_checkout(
     key = hashlib.sha256(clean.encode()).hexdigest()[:32]
     root = (cache_dir or Path(tempfile.gettempdir()) / "mach-nix") / "git" / key
     where = f"{parsed.location}: {parsed.name} from {clean}"
+    fetched = None  # a fresh clone needs no fetch
     if not (root / "HEAD").is_file():
         root.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=root.parent, prefix=".clone-"))
@@ -205,8 +206,8 @@ def _git_checkout(
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)  # another run cloned it meanwhile
     else:
-        _git(["fetch", "--quiet", "--force", "--tags", "--", link.location,
-              "+refs/heads/*:refs/heads/*"], cwd=root)
+        fetched = _git(["fetch", "--quiet", "--force", "--tags", "--", link.location,
+                        "+refs/heads/*:refs/heads/*"], cwd=root)
     rev = link.rev
     candidates = [f"refs/tags/{rev}", f"refs/heads/{rev}", rev] if rev else ["HEAD"]
     commit = None
@@ -216,6 +217,12 @@ def _git_checkout(
             commit = r.stdout.decode().strip()
             break
     if commit is None or not _HEX40.match(commit):
+        if fetched is not None and fetched.returncode != 0:
+            raise DirectReferenceError(
+                f"{where}: {rev!r} is not in the cached clone, and updating it failed "
+                f"({_stderr(fetched, link.location, clean)}). Check the URL and that the "
+                "repository is reachable from this machine."
+            )
         raise DirectReferenceError(
             f"{where}: the repository has no commit, tag or branch {rev!r}. Write an existing "
             "one after @ (`git ls-remote <url>` lists them)."
