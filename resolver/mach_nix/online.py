@@ -21,6 +21,7 @@ files only of the releases it looks at (`project_of_releases`), never the whole 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -168,25 +169,30 @@ def _yanked(value: Any) -> bool:
     return value is True or (isinstance(value, str) and bool(value))
 
 
-def _metadata_sha256(entry: Mapping[str, Any]) -> str | None:
-    """The announced PEP 658/714 metadata hash: `core-metadata` (PEP 714), or the older
-    `dist-info-metadata` / `data-dist-info-metadata` spellings."""
-    for key in ("core-metadata", "dist-info-metadata", "data-dist-info-metadata"):
+#: Where a page entry announces its PEP 658 metadata file: `core-metadata` (PEP 714), or the
+#: older spellings.
+_METADATA_KEYS = ("core-metadata", "dist-info-metadata", "data-dist-info-metadata")
+
+
+def _metadata_field(entry: Mapping[str, Any]) -> Any:
+    """The entry's first stated metadata announcement (`_METADATA_KEYS`), or None."""
+    for key in _METADATA_KEYS:
         value = entry.get(key)
-        if type(value) is dict:
-            sha = value.get("sha256")
-            return str(sha) if isinstance(sha, str) else None
         if value is not None:
-            return None
+            return value
     return None
 
 
+def _metadata_sha256(entry: Mapping[str, Any]) -> str | None:
+    """The announced metadata file's sha256, if the announcement gives one."""
+    value = _metadata_field(entry)
+    sha = value.get("sha256") if type(value) is dict else None
+    return sha if isinstance(sha, str) else None
+
+
 def _metadata_announced(entry: Mapping[str, Any]) -> bool:
-    for key in ("core-metadata", "dist-info-metadata", "data-dist-info-metadata"):
-        value = entry.get(key)
-        if value is not None:
-            return value is True or type(value) is dict
-    return False
+    value = _metadata_field(entry)
+    return value is True or type(value) is dict
 
 
 def is_pypi(index_url: str) -> bool:
@@ -291,7 +297,7 @@ def _without_credentials(page: dict[str, Any]) -> dict[str, Any]:
 
 #: The keys of a page's file entry that the resolver reads (the cache keeps only these).
 _ENTRY_KEYS = ("filename", "url", "requires-python", "yanked", "size", "upload-time",
-               "core-metadata", "dist-info-metadata", "data-dist-info-metadata")
+               *_METADATA_KEYS)
 
 
 def _compact(entry: Mapping[str, Any], sha256: str) -> dict[str, Any]:
@@ -721,14 +727,10 @@ class SimpleSource(ClosedOnExit):
                 "without --offline to fill the cache."
             )
         try:
-            if dist.file.kind == "sdist" and self.build is not None:
-                with self._build_lock:
-                    md = read_dist_metadata(self.client, name, dist, problems,
-                                            max_sdist_bytes=self.max_sdist_bytes,
-                                            build=self.build)
-            else:
+            build = self.build if dist.file.kind == "sdist" else None
+            with self._build_lock if build is not None else contextlib.nullcontext():
                 md = read_dist_metadata(self.client, name, dist, problems,
-                                        max_sdist_bytes=self.max_sdist_bytes)
+                                        max_sdist_bytes=self.max_sdist_bytes, build=build)
         except MetadataError as e:
             if e.permanent:
                 self.cache.store_metadata(sha, str(e))
@@ -781,8 +783,7 @@ def releases_of_page(name: str, page: Mapping[str, Any]) -> dict[str, list[dict[
             version_text = spelled.setdefault(Version(version_text), version_text)
         except InvalidVersion:
             continue
-        core = entry.get("core-metadata", entry.get("dist-info-metadata",
-                                                    entry.get("data-dist-info-metadata")))
+        core = _metadata_field(entry)
         releases.setdefault(version_text, []).append({
             "filename": f.filename,
             "url": entry["url"],
