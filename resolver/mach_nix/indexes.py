@@ -137,8 +137,7 @@ class FindLinksSource(SimpleSource):
                 "directory of wheels and sdists, or the URL of a page of links to them."
             )
         return [{"filename": p.name, "url": p.as_uri(), "hashes": {}, "size": p.stat().st_size}
-                for p in sorted(self.location_path.iterdir())
-                if p.is_file() and _project_of(p.name) is not None]
+                for p in sorted(self.location_path.iterdir()) if p.is_file()]  # `_list` filters
 
     def _read_page(self) -> list[dict[str, Any]]:
         if self.offline:
