@@ -278,6 +278,8 @@ def test_a_revision_missing_from_a_cached_clone_says_why_updating_failed(
         ("six==1.17.0 --hash=sha256:" + "a" * 64 + "\nattrs\n",
          ["attrs has no --hash", "line 2"]),
         ("pathpkg @ ./pathpkg-missing\n", ["does not exist", "pathpkg-missing"]),
+        ("pathpkg @ file:///nonexistent/pathpkg\n",
+         [": /nonexistent/pathpkg does not exist; fix the path."]),
         ("wrongname @ ./pathpkg\n", ["names wrongname", "pathpkg 0.1.0"]),
     ],
 )

@@ -339,10 +339,12 @@ def read_reference(parsed: ParsedRequirement, fetcher: Fetcher) -> DirectPackage
         kind = "editable" if link.editable else "path"
         source = {"kind": kind, "path": link.location}
         if not path.exists():
-            base = ("" if link.base_dir is None else f" (relative to {link.base_dir})")
+            relative = not Path(link.location).is_absolute()
+            base = (f" (relative to {link.base_dir})"
+                    if relative and link.base_dir is not None else "")
             hint = (" Requirements given as a string have no directory: pass `projectDir = "
-                    "./.;` (Nix) or use an absolute path." if link.base_dir is None
-                    and not Path(link.location).is_absolute() else "")
+                    "./.;` (Nix) or use an absolute path."
+                    if relative and link.base_dir is None else "")
             raise DirectReferenceError(f"{parsed.location}: {link.location}{base} does not "
                                        f"exist; fix the path.{hint}")
         if path.is_dir():
