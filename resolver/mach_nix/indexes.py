@@ -19,7 +19,7 @@ import hashlib
 import os
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -194,7 +194,7 @@ class MultiSource(ClosedOnExit):
         if len(self.indexes) + len(self.find_links) > 1:
             self.label = f"each of the indexes ({self.label})"  # "... has no project named x"
         self._jobs = max(1, jobs)
-        self._pool: ThreadPoolExecutor | None = None
+        self._thread_name = "mach-nix-indexes"
         self._lock = threading.Lock()
         self._lookups: dict[str, Future[Project | None]] = {}
         #: (name, version) -> each source that has the release, with its own Release
@@ -246,12 +246,6 @@ class MultiSource(ClosedOnExit):
     def _lookup(self, name: str, *, background: bool) -> Future[Project | None]:
         return once(self._lock, self._lookups, name, self._find,
                     self._executor if background else None)
-
-    def _executor(self) -> ThreadPoolExecutor:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=self._jobs,
-                                            thread_name_prefix="mach-nix-indexes")
-        return self._pool
 
     def _find(self, name: str) -> Project | None:
         found: list[tuple[SimpleSource, Project]] = []
@@ -310,9 +304,7 @@ class MultiSource(ClosedOnExit):
     # --- lifecycle --------------------------------------------------------------------------
 
     def close(self, *, wait: bool = True) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=wait, cancel_futures=True)
-            self._pool = None
+        super().close(wait=wait)
         for source in [*self.indexes, *self.find_links]:
             source.close(wait=wait)
 

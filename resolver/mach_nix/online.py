@@ -507,11 +507,26 @@ _C = TypeVar("_C", bound="ClosedOnExit")
 
 
 class ClosedOnExit:
-    """`with source:` closes it on the way out, without waiting for downloads under way after
-    an error (their answers are not needed)."""
+    """A source with a small thread pool to download ahead with (`_executor`, made on first
+    use). `with source:` closes it on the way out, without waiting for downloads under way
+    after an error (their answers are not needed)."""
+
+    _pool: ThreadPoolExecutor | None = None
+    _jobs = 8
+    _thread_name = "mach-nix-prefetch"
+
+    def _executor(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self._jobs,
+                                            thread_name_prefix=self._thread_name)
+        return self._pool
 
     def close(self, *, wait: bool = True) -> None:
-        raise NotImplementedError
+        """Stop downloading ahead. `wait` False does not wait for the downloads under way
+        (after an error or an interruption: their answers are not needed)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=True)
+            self._pool = None
 
     def __enter__(self: _C) -> _C:
         return self
@@ -580,7 +595,6 @@ class SimpleSource(ClosedOnExit):
         #: problems met while reading metadata that did not stop the resolution
         self.warnings: list[str] = []
         self._jobs = max(1, jobs)
-        self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         self._pages: dict[str, Future[CachedPage | None]] = {}
         self._metadata: dict[tuple[str, str], Future[ReleaseMetadata]] = {}
@@ -653,21 +667,9 @@ class SimpleSource(ClosedOnExit):
 
     # --- lifecycle --------------------------------------------------------------------------
 
-    def _executor(self) -> ThreadPoolExecutor:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=self._jobs,
-                                            thread_name_prefix="mach-nix-prefetch")
-        return self._pool
-
     def close(self, *, wait: bool = True) -> None:
-        """Stop downloading ahead. `wait` False does not wait for the downloads under way
-        (after an error or an interruption: their answers are not needed)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=wait, cancel_futures=True)
-            self._pool = None
+        super().close(wait=wait)
         self.client.close()
-
-
     # --- pages ------------------------------------------------------------------------------
 
     def _page_future(self, name: str, *, background: bool = False) -> Future[CachedPage | None]:
