@@ -6,10 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from indexfactory import make_index, release
 from mach_nix.cli import main
+from pypiserver import serve
 
 RESOLVER = Path(__file__).resolve().parent.parent / "resolver"
 
@@ -254,3 +256,28 @@ def test_resolve_request_of_a_missing_file_is_a_message(tmp_path: Path, capsys: 
     assert code == 1
     assert err.startswith(f"mach-nix: error: cannot read the request {tmp_path / 'nope.json'}")
     assert "Traceback" not in err and not (tmp_path / "out.json").exists()
+
+
+def test_direct_url_with_credentials_sends_them_as_a_header_and_records_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+    token = "d1rect-t0ken-93"
+    with serve() as private:
+        private.auth = ("ci", token)
+        private.add_wheel("privpkg", "1.0")
+        private.publish()
+        url = f"{private.url}/files/privpkg/privpkg-1.0-py3-none-any.whl"
+        with_creds = url.replace("://", f"://ci:{token}@", 1)
+        req = tmp_path / "requirements.txt"
+        req.write_text(f"privpkg @ {with_creds}\n")
+        code, out, err = run(["resolve", "-r", str(req), *TARGET_ARGS], capsys)
+        assert code == 0, err
+        assert private.authorized[urlsplit(url).path] >= 1  # sent, as a header
+    package = json.loads(out)["packages"]["privpkg"]
+    # the user name stays (as for ssh://git@...), the password never
+    assert package["source"] == {"kind": "url", "url": url.replace("://", "://ci@", 1)}
+    assert token not in out + err
+    assert not [f for f in (tmp_path / "cache").rglob("*")
+                if f.is_file() and token.encode() in f.read_bytes()]

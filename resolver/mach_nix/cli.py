@@ -205,8 +205,14 @@ def _direct_fetcher(args: argparse.Namespace) -> Fetcher:
     from .auth import Credentials, netrc_path
 
     client = online_client(timeout=args.timeout, retries=args.retries)
-    client.authorization = Credentials(netrc_file=netrc_path()).header  # a private file host
-    return Fetcher(download=lambda url: client.get(url).body, cache_dir=cache_dir, build=build)
+    credentials = Credentials(netrc_file=netrc_path())  # a private file host
+    client.authorization = credentials.header
+
+    def download(url: str) -> bytes:
+        # `user:token@` in a direct URL is sent as a header, never as part of the URL
+        return client.get(credentials.add_url(url)).body
+
+    return Fetcher(download=download, cache_dir=cache_dir, build=build)
 
 
 def _resolve_with(
