@@ -12,7 +12,8 @@ let
   target = import ./target.nix { inherit lib; };
   resolution1 = import ./resolution1.nix { inherit lib; };
   resolve = import ./resolve.nix { inherit lib target resolution1; };
-  lock1 = import ./lock1.nix { inherit lib resolution1; };
+  requirementsText = import ./requirements.nix { inherit lib; };
+  lock1 = import ./lock1.nix { inherit lib resolution1 requirementsText; };
   providers =
     let
       common = import ./providers/common.nix { inherit pkgs; };
@@ -23,7 +24,7 @@ let
     };
   buildFixes = import ../overrides { inherit lib pkgs; };
   sources = import ./sources.nix { inherit lib; };
-  directRefs = import ./direct.nix { inherit lib sources; };
+  directRefs = import ./direct.nix { inherit lib sources requirementsText; };
   core = import ./overrides.nix {
     inherit
       lib

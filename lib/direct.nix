@@ -5,7 +5,11 @@
 # rather than by a first resolver derivation: they are one token on a line, and a second IFD
 # would double the evaluation cost of every requirements text. What this does not fetch (an
 # unpinned URL or git revision) the resolver refuses with a message saying how to pin it.
-{ lib, sources }:
+{
+  lib,
+  sources,
+  requirementsText,
+}:
 let
   inherit (lib)
     concatMap
@@ -17,17 +21,7 @@ let
     listToAttrs
     ;
 
-  # Logical lines: continuations joined, comments (`#` at the start or after whitespace)
-  # dropped, surrounding space trimmed.
-  lines =
-    text:
-    let
-      joined = builtins.replaceStrings [ "\\\n" ] [ "" ] text;
-      raw = filter builtins.isString (builtins.split "\r?\n" joined);
-      uncomment = l: head (builtins.split "(^|[[:space:]])#" l);
-      trim = l: head (builtins.match "[[:space:]]*(.*[^[:space:]]|)[[:space:]]*" l);
-    in
-    filter (l: l != "") (map (l: trim (uncomment l)) raw);
+  lines = requirementsText.logicalLines;
 
   isUrl = w: builtins.match "(git[+]|https?://|file:).*" w != null;
 

@@ -1,14 +1,17 @@
 # Lock files of version 1 (docs/lock-format.md): a resolution plus the request it was resolved
 # from. Nix builds from a lock with no resolver run at all, after checking that the lock still
 # fits the requirements and interpreter it is used with.
-{ lib, resolution1 }:
+{
+  lib,
+  resolution1,
+  requirementsText,
+}:
 let
   inherit (lib)
     concatStringsSep
     concatMapStringsSep
     filter
     elem
-    head
     mapAttrsToList
     optional
     optionalString
@@ -17,10 +20,6 @@ let
 
   # Spaces carry no meaning inside a requirement (`attrs >= 1` is `attrs>=1`).
   dropSpaces = s: lib.concatStrings (filter builtins.isString (builtins.split "[[:space:]]+" s));
-
-  # A `#` at the start of a line or after whitespace starts a comment (as pip reads it; a URL's
-  # `#sha256=` fragment has none before it).
-  uncomment = line: head (builtins.split "(^|[[:space:]])#" line);
 
   # Each entry becomes a string: keys in the order given, so the result reads like the CLI's.
   relockCommand =
@@ -65,13 +64,7 @@ rec {
     => [ "requests>=2" "attrs" ]
     ```
   */
-  requirementLines =
-    text:
-    let
-      joined = builtins.replaceStrings [ "\\\n" ] [ "" ] text;
-      lines = filter builtins.isString (builtins.split "\r?\n" joined);
-    in
-    filter (l: l != "") (map (l: dropSpaces (uncomment l)) lines);
+  requirementLines = text: map dropSpaces (requirementsText.logicalLines text);
 
   /**
     Why a lock does not fit a request, as a list of sentences (empty when it fits).

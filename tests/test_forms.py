@@ -170,7 +170,8 @@ def test_references_nix_and_python_key_alike(tmp_path: Path) -> None:
                    if r.link is not None]
     nix_keys = nixutil.nix_eval_json(
         f"let lib = {DOUBLE}.lib; sources = import {ROOT}/lib/sources.nix {{ inherit lib; }}; "
-        f"in (import {ROOT}/lib/direct.nix {{ inherit lib sources; }}).references "
+        f"requirementsText = import {ROOT}/lib/requirements.nix {{ inherit lib; }}; "
+        f"in (import {ROOT}/lib/direct.nix {{ inherit lib sources requirementsText; }}).references "
         f"{json.dumps(text)}"
     )
     assert nix_keys == python_keys
