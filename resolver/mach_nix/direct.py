@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 import shutil
 import subprocess
 import tarfile
@@ -44,10 +43,8 @@ from .errors import MachNixError, NetworkError, RequirementsError
 from .index import File, atomic_write
 from .metadata import MetadataError, metadata_from_wheel
 from .names import normalize
-from .requirements import DirectLink, ParsedRequirement, RequirementSet, link_filename
+from .requirements import HEX40, DirectLink, ParsedRequirement, RequirementSet, link_filename
 from .target import Target
-
-_HEX40 = re.compile(r"^[0-9a-f]{40}$")
 
 
 class DirectReferenceError(RequirementsError):
@@ -98,7 +95,7 @@ class Fetcher:
     def offline(self) -> bool:
         return self.fetched is not None
 
-    def _nix_copy(self, parsed: ParsedRequirement, link: DirectLink) -> Path:
+    def nix_copy(self, parsed: ParsedRequirement, link: DirectLink) -> Path:
         assert self.fetched is not None
         if not link.pinned:
             how = ("add the file's hash to the URL (`#sha256=<64 hex digits>`, from "
@@ -121,7 +118,7 @@ class Fetcher:
 
     def url_bytes(self, parsed: ParsedRequirement, link: DirectLink) -> bytes:
         if self.offline:
-            return self._nix_copy(parsed, link).read_bytes()
+            return self.nix_copy(parsed, link).read_bytes()
         cached = self._cached(link.sha256)
         if cached is not None:
             return cached
@@ -163,7 +160,7 @@ class Fetcher:
     def git_tree(self, parsed: ParsedRequirement, link: DirectLink, work: Path) -> tuple[str, Path]:
         """(full commit, checkout directory) of a git reference."""
         if self.offline:
-            return link.rev or "", self._nix_copy(parsed, link)
+            return link.rev or "", self.nix_copy(parsed, link)
         return _git_checkout(parsed, link, self.cache_dir, work)
 
 
@@ -216,7 +213,7 @@ def _git_checkout(
         if r.returncode == 0:
             commit = r.stdout.decode().strip()
             break
-    if commit is None or not _HEX40.match(commit):
+    if commit is None or not HEX40.match(commit):
         if fetched is not None and fetched.returncode != 0:
             raise DirectReferenceError(
                 f"{where}: {rev!r} is not in the cached clone, and updating it failed "
@@ -335,7 +332,7 @@ def read_reference(parsed: ParsedRequirement, fetcher: Fetcher) -> DirectPackage
             return _tree_package(parsed, tree, source, f"{link.location}@{commit[:12]}",
                                  fetcher.build)
         # a local path
-        path = (fetcher._nix_copy(parsed, link) if fetcher.offline else link.local_path())
+        path = (fetcher.nix_copy(parsed, link) if fetcher.offline else link.local_path())
         kind = "editable" if link.editable else "path"
         source = {"kind": kind, "path": link.location}
         if not path.exists():

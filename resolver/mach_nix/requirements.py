@@ -70,7 +70,8 @@ _INCLUDE_OPTIONS = {"-r": "requirement", "--requirement": "requirement",
 #: `--no-binary` / `--only-binary` values: ":all:", ":none:" or project names.
 ALL = ":all:"
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
-_HEX40 = re.compile(r"^[0-9a-f]{40}$")
+#: a full git commit id
+HEX40 = re.compile(r"^[0-9a-f]{40}$")
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class DirectLink:
         if self.kind == "url":
             return self.sha256 is not None
         if self.kind == "git":
-            return self.rev is not None and _HEX40.match(self.rev) is not None
+            return self.rev is not None and HEX40.match(self.rev) is not None
         return True
 
     def local_path(self) -> Path:
