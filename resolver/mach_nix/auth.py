@@ -45,8 +45,16 @@ def strip_credentials(url: str) -> str:
 
 
 def redact(url: str) -> str:
-    """The URL with its credentials shown as `***`, for messages."""
-    parts = urlsplit(url)
+    """The URL with its credentials shown as `***`, for messages (also one that does not
+    parse, which a message may be about)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        scheme, sep, rest = url.rpartition("://")
+        netloc, slash, path = rest.partition("/")
+        if "@" not in netloc:
+            return url
+        return f"{scheme}{sep}***@{netloc.rpartition('@')[2]}{slash}{path}"
     if "@" not in parts.netloc:
         return url
     return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rpartition("@")[2]))

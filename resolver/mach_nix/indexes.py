@@ -23,6 +23,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from packaging.utils import (
     InvalidSdistFilename,
@@ -63,11 +64,13 @@ class IndexOptions:
 
     def search_order(self) -> list[str]:
         """The index URLs in the order they are searched: extra indexes first (earlier ones
-        first), then the main index; none with `no_index`. Duplicates are searched once."""
+        first), then the main index; none with `no_index`. Duplicates are searched once.
+        Raises MachNixError for one that is not an http(s) URL (`check_url`)."""
         if self.no_index:
             return []
         urls: list[str] = []
         for url in (*self.extra_index_urls, self.index_url):
+            check_url("--index-url" if url == self.index_url else "--extra-index-url", url)
             if strip_credentials(url).rstrip("/") not in [
                     strip_credentials(u).rstrip("/") for u in urls]:
                 urls.append(url)
@@ -345,7 +348,17 @@ def index_options(
 
 
 def check_url(option: str, url: str) -> None:
-    """A message for an index URL that is not http(s) (quoted without its credentials)."""
+    """A message for an index URL that is not an http(s) URL with a host (quoted without its
+    credentials)."""
     if not url.startswith(("http://", "https://")):
         raise MachNixError(f"{option} {redact(url)}: an index URL starts with https:// (or "
                            "http://); for a directory of files use --find-links DIR.")
+    try:
+        parts = urlsplit(url)
+        host, _ = parts.hostname, parts.port  # .port raises ValueError for a bad port
+    except ValueError as e:
+        raise MachNixError(f"{option} {redact(url)} is not a valid URL ({e}); write it as "
+                           "https://HOST[:PORT]/PATH, e.g. https://pypi.org/simple.") from None
+    if not host:
+        raise MachNixError(f"{option} {redact(url)}: the URL names no host; write it as "
+                           "https://HOST[:PORT]/PATH, e.g. https://pypi.org/simple.")
