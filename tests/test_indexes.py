@@ -353,6 +353,24 @@ def test_find_links_directory_that_is_not_there(
     assert "Traceback" not in err and err.count("\n") == 1
 
 
+@pytest.mark.parametrize(("option", "url", "expected"), [
+    ("--index-url", "https://", "--index-url https://: the URL names no host"),
+    ("--index-url", "http://[::1", "--index-url http://[::1 is not a valid URL (Invalid IPv6"),
+    ("--extra-index-url", "https://u:hunter2@[::1/simple",
+     "--extra-index-url https://***@[::1/simple is not a valid URL"),
+    ("--index-url", "https://x.example:99999/simple", "is not a valid URL (Port out of range"),
+])
+def test_an_index_url_that_does_not_parse_is_a_message(
+    option: str, url: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    req = write(tmp_path / "requirements.txt", "local\n")
+    code, out, err = resolve(["resolve", "-r", str(req), option, url, "--offline",
+                              "--cache-dir", str(tmp_path / "c"), *TARGET_ARGS], capsys)
+    assert code == 1 and out == ""
+    assert expected in err
+    assert "Traceback" not in err and "hunter2" not in err and err.count("\n") == 1
+
+
 def test_project_on_no_index(
     two_indexes: tuple[FakePyPI, FakePyPI], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
