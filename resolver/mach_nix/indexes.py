@@ -104,9 +104,15 @@ class FindLinksSource(SimpleSource):
     def __init__(self, location: str, **kwargs: Any) -> None:
         kwargs.setdefault("probe_metadata", False)
         self.location_path: Path | None = None
+        if location.startswith(("http://", "https://")):
+            check_url("--find-links", location)
         self.page_url = strip_credentials(location)
         if "://" not in location:
-            self.location_path = Path(location).expanduser().resolve()
+            try:
+                self.location_path = Path(location).expanduser().resolve()
+            except RuntimeError as e:  # `~user/...` of a user with no home directory
+                raise MachNixError(f"--find-links {location}: {e} Give the directory's path "
+                                   "without `~user`.") from None
             location = self.location_path.as_uri()
         super().__init__(location, **kwargs)
         self.label = (str(self.location_path) if self.location_path is not None
