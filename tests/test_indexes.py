@@ -359,6 +359,10 @@ def test_find_links_directory_that_is_not_there(
     ("--extra-index-url", "https://u:hunter2@[::1/simple",
      "--extra-index-url https://***@[::1/simple is not a valid URL"),
     ("--index-url", "https://x.example:99999/simple", "is not a valid URL (Port out of range"),
+    ("--find-links", "http://[::1/links", "--find-links http://[::1/links is not a valid URL"),
+    ("--find-links", "https://", "--find-links https://: the URL names no host"),
+    ("--find-links", "~no-such-user-here/wheels",
+     "--find-links ~no-such-user-here/wheels: Could not determine home directory"),
 ])
 def test_an_index_url_that_does_not_parse_is_a_message(
     option: str, url: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
