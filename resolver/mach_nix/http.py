@@ -25,6 +25,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.message import Message
 from typing import Any
 from urllib.parse import SplitResult, urljoin, urlsplit
 
@@ -126,8 +127,7 @@ class HttpClient:
             except urllib.error.HTTPError as e:
                 e.close()
                 if e.code == 304:
-                    hdrs304 = {k.lower(): v for k, v in e.headers.items()}
-                    return Response(url=e.geturl() or url, status=304, headers=hdrs304, body=b"")
+                    return _response(e.geturl() or url, 304, e.headers, b"")
                 if e.code in (404, 410):
                     raise HTTPNotFound(url) from None
                 if e.code in (401, 403):
@@ -191,14 +191,9 @@ class HttpClient:
             if status not in _REDIRECT_STATUS or not location:
                 break
             url = urljoin(url, location)
-        hdrs = {k.lower(): v for k, v in msg.items()}
-        if status == 304:
-            return Response(url=url, status=304, headers=hdrs, body=b"")
-        if status >= 300:
+        if status >= 300 and status != 304:
             raise urllib.error.HTTPError(url, status, reason, msg, io.BytesIO(body))
-        if hdrs.get("content-encoding", "").lower() == "gzip":
-            body = gzip.decompress(body)
-        return Response(url=url, status=status, headers=hdrs, body=body)
+        return _response(url, status, msg, body)
 
     def _direct(self, parts: SplitResult) -> bool:
         """Whether the URL is fetched on a kept-alive connection (else by urllib)."""
@@ -302,13 +297,17 @@ class HttpClient:
             # not sent again when urllib follows a redirect (possibly to another host)
             req.add_unredirected_header("Authorization", auth)
         with self._opener.open(req, timeout=self.timeout) as resp:
-            body = resp.read()
-            hdrs = {k.lower(): v for k, v in resp.headers.items()}
-            status = resp.status
-            final = resp.geturl()
-        if hdrs.get("content-encoding", "").lower() == "gzip":
-            body = gzip.decompress(body)
-        return Response(url=final, status=status, headers=hdrs, body=body)
+            return _response(resp.geturl(), resp.status, resp.headers, resp.read())
+
+
+def _response(url: str, status: int, headers: Message, body: bytes) -> Response:
+    """The response with lower-cased header names and its body un-gzipped (a 304 has none)."""
+    hdrs = {k.lower(): v for k, v in headers.items()}
+    if status == 304:
+        body = b""
+    elif hdrs.get("content-encoding", "").lower() == "gzip":
+        body = gzip.decompress(body)
+    return Response(url=url, status=status, headers=hdrs, body=body)
 
 
 def _describe(e: object) -> str:
