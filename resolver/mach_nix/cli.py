@@ -139,7 +139,7 @@ def _open_source(
                            "everything again); give one of them.")
     from .auth import Credentials, netrc_path
     from .cache import Cache, default_cache_dir
-    from .indexes import FindLinksSource, MultiSource, check_url, index_options
+    from .indexes import FindLinksSource, MultiSource, index_options
     from .online import SimpleSource, online_client
 
     options = index_options(
@@ -150,8 +150,6 @@ def _open_source(
         file_extra_index_urls=requirements.extra_index_urls,
         file_find_links=requirements.find_links, file_no_index=requirements.no_index,
     )
-    for url in options.search_order():
-        check_url("--index-url" if url == options.index_url else "--extra-index-url", url)
     cache = Cache(Path(args.cache_dir) if args.cache_dir else default_cache_dir())
     credentials = Credentials(netrc_file=netrc_path())
     client = online_client(timeout=args.timeout, retries=args.retries)
